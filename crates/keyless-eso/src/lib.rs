@@ -1,0 +1,1 @@
+//! External Secrets Operator model, validation, Go-template rendering and sync decisions.

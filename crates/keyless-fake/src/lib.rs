@@ -1,0 +1,1 @@
+//! Fake Akeyless gateway and customer-fragment service for integration tests.

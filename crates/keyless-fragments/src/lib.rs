@@ -1,0 +1,1 @@
+//! Fragment-combining crypto core: blinded verifiable partials, item keys, sealed envelopes.
