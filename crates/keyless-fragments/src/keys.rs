@@ -112,6 +112,11 @@ impl fmt::Debug for PublicElement {
 ///
 /// Secret: wiped on drop, not `Clone` or `Copy`, and its `Debug` shows only public fields.
 /// Serialises (for the fragment service's storage) with the share as a base64 string.
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<keyless_fragments::SaasShare>();
+/// ```
 pub struct SaasShare {
     key_id: KeyId,
     key_version: KeyVersion,
@@ -343,6 +348,11 @@ impl<'de> Deserialize<'de> for SaasShare {
 /// Secret: wiped on drop, not `Clone` or `Copy`, and its `Debug` shows only public fields.
 /// It is not tied to a refresh epoch: refreshes re-share only `k_S`, and changing `k_C` is a
 /// key rotation (new key version).
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<keyless_fragments::CustomerFragment>();
+/// ```
 pub struct CustomerFragment {
     key_id: KeyId,
     key_version: KeyVersion,
