@@ -110,6 +110,8 @@ mod envelope;
 mod error;
 mod ids;
 mod keys;
+#[doc(hidden)]
+pub mod primitives;
 mod suite;
 
 pub use context::{ItemContext, MAX_INLINE_PATH, MAX_TENANT, Purpose};

@@ -159,16 +159,14 @@ proptest! {
         plaintext in proptest::collection::vec(any::<u8>(), 0..64),
         bit_seed in any::<usize>(),
     ) {
-        let fixture = shared_fixture();
         let key = envelope_key();
         let sealed = key.seal(&plaintext).unwrap().into_bytes();
         let bit = bit_seed % (sealed.len() * 8);
-        let mut bytes = sealed.clone();
+        let mut bytes = sealed;
         bytes[bit / 8] ^= 1 << (bit % 8);
         if let Ok(envelope) = Envelope::from_bytes(&bytes) {
             prop_assert!(matches!(key.open(&envelope), Err(Error::Decrypt)));
         }
-        let _ = fixture;
     }
 
     /// Any single flipped bit in the associated data's item context (the item path here)
