@@ -6,6 +6,42 @@
 //! [`InProcessHolder`] evaluates with a fragment held in this process. A [`FragmentQuorum`]
 //! asks its holders in parallel and derives the item key as soon as `t` valid SaaS partials
 //! and a valid customer partial are in.
+//!
+//! # Example
+//!
+//! ```
+//! use keyless_fragments::{
+//!     CustomerFragment, ItemContext, KeyId, KeyVersion, Roster, Threshold, deal_saas_shares,
+//! };
+//! use keyless_gateway::holder::{FragmentHolder, FragmentQuorum, InProcessHolder};
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let key_id = KeyId::generate()?;
+//! let version = KeyVersion::new(1);
+//! let dealing = deal_saas_shares(key_id, version, Threshold::new(2, 3)?)?;
+//! let customer = CustomerFragment::generate(key_id, version)?;
+//! let roster = Roster::new(&dealing.commitments, customer.public_share())?;
+//!
+//! // In production the customer holder is an HttpFragmentHolder pointing at the fragment
+//! // service on the CipherTrust Manager VM.
+//! let mut holders: Vec<Arc<dyn FragmentHolder>> = dealing
+//!     .shares
+//!     .into_iter()
+//!     .map(|share| Arc::new(InProcessHolder::saas(share)) as Arc<dyn FragmentHolder>)
+//!     .collect();
+//! holders.push(Arc::new(InProcessHolder::customer(customer)));
+//!
+//! let quorum = FragmentQuorum::new(roster, holders)?.with_deadline(Duration::from_secs(2));
+//! let context = ItemContext::new(key_id, version, "/mdapi/billing/db-password", 1)?;
+//! let item_key = quorum.derive_item_key(&context).await?;
+//! let sealed = item_key.seal(b"s3cr3t")?;
+//! # assert_eq!(secrecy::ExposeSecret::expose_secret(&item_key.open(&sealed)?), b"s3cr3t");
+//! # Ok(())
+//! # }
+//! ```
 
 mod http;
 mod in_process;
