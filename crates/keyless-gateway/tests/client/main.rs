@@ -11,6 +11,7 @@ mod auth_bodies;
 mod command_bodies;
 mod common;
 mod errors;
+mod fuzz_corpus;
 mod quorum;
 mod retry;
 mod tls;
