@@ -173,7 +173,9 @@ fn parse_bundles(bundles: &[Vec<u8>]) -> Result<Vec<reqwest::Certificate>, Error
 /// Maps a reqwest failure of `command` at `url` to [`Error::Timeout`] or
 /// [`Error::Unreachable`] with its kind. The URL is logged without query (there is none).
 pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -> Error {
-    if error.is_timeout() {
+    // A connection that could not be made in time is an unreachable server (a VM that is
+    // down drops the SYN), and the request was never sent.
+    if error.is_timeout() && !error.is_connect() {
         return Error::Timeout {
             command: command.to_owned(),
             url: url.to_owned(),
