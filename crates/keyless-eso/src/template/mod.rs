@@ -100,6 +100,7 @@ mod reflect;
 mod strconv;
 mod unicode;
 mod value;
+mod yaml;
 
 use std::collections::BTreeMap;
 

@@ -15,6 +15,7 @@ use super::reflect::{Rv, Ty};
 mod builtins;
 mod collections;
 mod encoding;
+mod eso;
 mod numeric;
 mod regex;
 mod strings;
@@ -91,7 +92,7 @@ pub(crate) const fn sprig(
 
 /// The function tables; a later table wins on a name clash, as ESO's function map overrides
 /// Go's builtins.
-fn tables() -> [&'static [FuncDef]; 6] {
+fn tables() -> [&'static [FuncDef]; 7] {
     [
         builtins::FUNCS,
         strings::FUNCS,
@@ -99,6 +100,7 @@ fn tables() -> [&'static [FuncDef]; 6] {
         numeric::FUNCS,
         encoding::FUNCS,
         regex::FUNCS,
+        eso::FUNCS,
     ]
 }
 
