@@ -2,12 +2,15 @@
 //! so every input that once mattered stays covered on stable Rust.
 
 mod support {
-    pub mod template_fuzz;
+    pub(crate) mod template_fuzz;
 }
 
 #[test]
 fn replay_template_render_corpus() {
-    let directory = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fuzz/corpus/template_render");
+    let directory = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/corpus/template_render"
+    );
     let entries = std::fs::read_dir(directory).expect("the seed corpus is committed");
     let mut replayed = 0;
     for entry in entries {
@@ -16,5 +19,8 @@ fn replay_template_render_corpus() {
         support::template_fuzz::check(&input);
         replayed += 1;
     }
-    assert!(replayed >= 20, "expected a seed corpus, found {replayed} inputs");
+    assert!(
+        replayed >= 20,
+        "expected a seed corpus, found {replayed} inputs"
+    );
 }

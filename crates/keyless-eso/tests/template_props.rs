@@ -9,16 +9,62 @@ use proptest::prelude::*;
 /// Pieces that combine into plausible and implausible templates.
 fn fragment() -> impl Strategy<Value = String> {
     let mut pieces: Vec<String> = [
-        "{{", "}}", "{{- ", " -}}", "{{/* c */}}", " ", "\n", ".", ".a", ".b", ".a.b", "$", "$x",
-        "$x := ", "$x = ", "|", "(", ")", "\"s\"", "\"\\x\"", "`r`", "1", "-2", "1.5", "0x1F",
-        "'c'", "1i", "if ", "else ", "else if ", "end", "range ", "with ", "define \"d\"",
-        "template \"d\"", "block \"b\" .", "break", "continue", "nil", "true", ",", ":", "text",
-        "é", "{{ .a }}", "{{ end }}", "{{ else }}",
+        "{{",
+        "}}",
+        "{{- ",
+        " -}}",
+        "{{/* c */}}",
+        " ",
+        "\n",
+        ".",
+        ".a",
+        ".b",
+        ".a.b",
+        "$",
+        "$x",
+        "$x := ",
+        "$x = ",
+        "|",
+        "(",
+        ")",
+        "\"s\"",
+        "\"\\x\"",
+        "`r`",
+        "1",
+        "-2",
+        "1.5",
+        "0x1F",
+        "'c'",
+        "1i",
+        "if ",
+        "else ",
+        "else if ",
+        "end",
+        "range ",
+        "with ",
+        "define \"d\"",
+        "template \"d\"",
+        "block \"b\" .",
+        "break",
+        "continue",
+        "nil",
+        "true",
+        ",",
+        ":",
+        "text",
+        "é",
+        "{{ .a }}",
+        "{{ end }}",
+        "{{ else }}",
     ]
     .iter()
     .map(|piece| (*piece).to_owned())
     .collect();
-    pieces.extend(supported_functions().into_iter().map(|name| format!("{name} ")));
+    pieces.extend(
+        supported_functions()
+            .into_iter()
+            .map(|name| format!("{name} ")),
+    );
     prop_oneof![
         4 => prop::sample::select(pieces),
         1 => any::<char>().prop_map(String::from),

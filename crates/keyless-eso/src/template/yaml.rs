@@ -33,8 +33,8 @@ enum Node {
     /// Number text as yaml.v2 prints it.
     Number(String),
     Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Seq(Vec<Self>),
+    Map(Vec<(String, Self)>),
 }
 
 /// `sigs.k8s.io/yaml.Marshal`; `None` where it fails (NaN or infinite numbers).
@@ -72,9 +72,12 @@ fn to_node(value: &Value) -> Option<Node> {
             Node::Map(sorted(entries))
         }
         Value::List(items) => Node::Seq(items.iter().map(to_node).collect::<Option<Vec<_>>>()?),
-        Value::StrList(items) => {
-            Node::Seq(items.iter().map(|item| Node::Str(lossy(item.as_bytes()))).collect())
-        }
+        Value::StrList(items) => Node::Seq(
+            items
+                .iter()
+                .map(|item| Node::Str(lossy(item.as_bytes())))
+                .collect(),
+        ),
     })
 }
 
@@ -139,12 +142,16 @@ fn natural_less(first: &str, second: &str) -> bool {
         }
         let mut a_end = index;
         while a_end < a.len() && is_digit(a[a_end]) {
-            a_number = a_number.wrapping_mul(10).wrapping_add(i64::from(u32::from(a[a_end]).wrapping_sub(u32::from('0'))));
+            a_number = a_number
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(u32::from(a[a_end]).wrapping_sub(u32::from('0'))));
             a_end += 1;
         }
         let mut b_end = index;
         while b_end < b.len() && is_digit(b[b_end]) {
-            b_number = b_number.wrapping_mul(10).wrapping_add(i64::from(u32::from(b[b_end]).wrapping_sub(u32::from('0'))));
+            b_number = b_number
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(u32::from(b[b_end]).wrapping_sub(u32::from('0'))));
             b_end += 1;
         }
         if a_number != b_number {
@@ -203,7 +210,9 @@ fn is_break(value: &[u8], index: usize) -> bool {
     byte == b'\r'
         || byte == b'\n'
         || (byte == 0xc2 && at(value, index + 1) == 0x85)
-        || (byte == 0xe2 && at(value, index + 1) == 0x80 && matches!(at(value, index + 2), 0xa8 | 0xa9))
+        || (byte == 0xe2
+            && at(value, index + 1) == 0x80
+            && matches!(at(value, index + 2), 0xa8 | 0xa9))
 }
 
 fn is_blankz(value: &[u8], index: usize) -> bool {
@@ -225,7 +234,9 @@ fn is_printable(value: &[u8], index: usize) -> bool {
         || (byte > 0xc2 && byte < 0xed)
         || (byte == 0xed && next < 0xa0)
         || byte == 0xee
-        || (byte == 0xef && !(next == 0xbb && after == 0xbf) && !(next == 0xbf && (after == 0xbe || after == 0xbf)))
+        || (byte == 0xef
+            && !(next == 0xbb && after == 0xbf)
+            && !(next == 0xbf && (after == 0xbe || after == 0xbf)))
 }
 
 /// libyaml's `yaml_emitter_analyze_scalar`.
@@ -261,15 +272,11 @@ fn analyze(value: &[u8]) -> Analysis {
         let byte = value[index];
         if index == 0 {
             match byte {
-                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
-                | b'"' | b'%' | b'@' | b'`' => {
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>'
+                | b'\'' | b'"' | b'%' | b'@' | b'`' => {
                     block_indicators = true;
                 }
-                b'?' | b':' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                b'?' | b':' if followed_by_whitespace => block_indicators = true,
                 b'-' if followed_by_whitespace => {
                     block_indicators = true;
                 }
@@ -277,11 +284,7 @@ fn analyze(value: &[u8]) -> Analysis {
             }
         } else {
             match byte {
-                b':' => {
-                    if followed_by_whitespace {
-                        block_indicators = true;
-                    }
-                }
+                b':' if followed_by_whitespace => block_indicators = true,
                 b'#' if preceded_by_whitespace => {
                     block_indicators = true;
                 }
@@ -361,8 +364,8 @@ fn resolves_to_non_string(text: &str) -> bool {
     const SPECIAL: &[&str] = &[
         "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no",
         "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "", "~", "null", "Null",
-        "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-        "-.inf", "-.Inf", "-.INF",
+        "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
+        "-.Inf", "-.INF",
     ];
     if SPECIAL.contains(&text) {
         return true;
@@ -377,11 +380,17 @@ fn resolves_to_non_string(text: &str) -> bool {
             if strconv::parse_int(&plain).is_some() || strconv::parse_uint(&plain).is_some() {
                 return true;
             }
-            if is_yaml_style_float(&plain) && matches!(strconv::parse_float(&plain), FloatParse::Value(_)) {
+            if is_yaml_style_float(&plain)
+                && matches!(strconv::parse_float(&plain), FloatParse::Value(_))
+            {
                 return true;
             }
-            let binary = plain.strip_prefix("0b").or_else(|| plain.strip_prefix("-0b"));
-            binary.is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|byte| byte == b'0' || byte == b'1'))
+            let binary = plain
+                .strip_prefix("0b")
+                .or_else(|| plain.strip_prefix("-0b"));
+            binary.is_some_and(|digits| {
+                !digits.is_empty() && digits.bytes().all(|byte| byte == b'0' || byte == b'1')
+            })
         }
         _ => false,
     }
@@ -431,7 +440,10 @@ fn looks_like_timestamp(text: &str) -> bool {
     if bytes.len() < 5 || !bytes[..4].iter().all(u8::is_ascii_digit) || bytes[4] != b'-' {
         return false;
     }
-    let date_end = bytes.iter().position(|byte| matches!(byte, b'T' | b't' | b' ')).unwrap_or(bytes.len());
+    let date_end = bytes
+        .iter()
+        .position(|byte| matches!(byte, b'T' | b't' | b' '))
+        .unwrap_or(bytes.len());
     let date = &text[5..date_end];
     let mut parts = date.splitn(2, '-');
     let (Some(month), Some(day)) = (parts.next(), parts.next()) else {
@@ -440,7 +452,9 @@ fn looks_like_timestamp(text: &str) -> bool {
     let valid_number = |part: &str, max: u32| {
         (1..=2).contains(&part.len())
             && part.bytes().all(|byte| byte.is_ascii_digit())
-            && part.parse::<u32>().is_ok_and(|number| (1..=max).contains(&number))
+            && part
+                .parse::<u32>()
+                .is_ok_and(|number| (1..=max).contains(&number))
     };
     if !valid_number(month, 12) || !valid_number(day, 31) {
         return false;
@@ -457,9 +471,9 @@ fn looks_like_timestamp(text: &str) -> bool {
     let minute = fields.next().unwrap_or("");
     let second = fields.next().unwrap_or("");
     let second = second.split('.').next().unwrap_or("");
-    [hour, minute, second]
-        .iter()
-        .all(|field| (1..=2).contains(&field.len()) && field.bytes().all(|byte| byte.is_ascii_digit()))
+    [hour, minute, second].iter().all(|field| {
+        (1..=2).contains(&field.len()) && field.bytes().all(|byte| byte.is_ascii_digit())
+    })
 }
 
 /// The style yaml.v2's encoder asks for, before the emitter's checks.
@@ -589,7 +603,13 @@ impl Emitter {
         self.indent = self.indents.pop().unwrap_or(-1);
     }
 
-    fn write_indicator(&mut self, indicator: &[u8], need_whitespace: bool, is_whitespace: bool, is_indention: bool) {
+    fn write_indicator(
+        &mut self,
+        indicator: &[u8],
+        need_whitespace: bool,
+        is_whitespace: bool,
+        is_indention: bool,
+    ) {
         if need_whitespace && !self.whitespace {
             self.put(b' ');
         }
@@ -617,7 +637,9 @@ impl Emitter {
         self.simple_key_context = simple_key;
         match node {
             Node::Null => self.emit_scalar("null", Style::Plain),
-            Node::Bool(flag) => self.emit_scalar(if *flag { "true" } else { "false" }, Style::Plain),
+            Node::Bool(flag) => {
+                self.emit_scalar(if *flag { "true" } else { "false" }, Style::Plain)
+            }
             Node::Number(text) => self.emit_scalar(text, Style::Plain),
             Node::Str(text) => self.emit_scalar(text, requested_style(node, text)),
             Node::Seq(items) if items.is_empty() => self.emit_empty_flow(b"[", b"]"),
@@ -705,7 +727,11 @@ impl Emitter {
         let mut index = 0;
         while index < value.len() {
             if is_space(value, index) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && !is_space(value, index + 1) {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && !is_space(value, index + 1)
+                {
                     self.write_indent();
                     index += 1;
                 } else {
@@ -794,7 +820,7 @@ impl Emitter {
                 let code = std::str::from_utf8(&value[index..index + step])
                     .ok()
                     .and_then(|text| text.chars().next())
-                    .map_or(u32::from(byte), u32::from);
+                    .map_or_else(|| u32::from(byte), u32::from);
                 index += step;
                 self.put(b'\\');
                 let short = match code {
@@ -828,13 +854,22 @@ impl Emitter {
                         self.put(letter);
                         for shift in (0..digits).rev() {
                             let digit = ((code >> (shift * 4)) & 0x0f) as u8;
-                            self.put(if digit < 10 { b'0' + digit } else { b'A' + digit - 10 });
+                            self.put(if digit < 10 {
+                                b'0' + digit
+                            } else {
+                                b'A' + digit - 10
+                            });
                         }
                     }
                 }
                 spaces = false;
             } else if is_space(value, index) {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && index > 0 && index < value.len() - 1 {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && index > 0
+                    && index < value.len() - 1
+                {
                     self.write_indent();
                     if is_space(value, index + 1) {
                         self.put(b'\\');
@@ -912,8 +947,8 @@ enum Parsed {
     Bool(bool),
     Number(f64),
     Str(String),
-    Seq(Vec<Parsed>),
-    Map(Vec<(Key, Parsed)>),
+    Seq(Vec<Self>),
+    Map(Vec<(Key, Self)>),
 }
 
 /// A mapping key as parsed.
@@ -1075,7 +1110,10 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
-        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
         Ok(Key::Collection)
     }
 }
@@ -1098,14 +1136,20 @@ fn to_value(parsed: Parsed) -> Result<Value, String> {
         Parsed::Bool(flag) => Value::Bool(flag),
         Parsed::Number(number) => {
             if !number.is_finite() {
-                return Err(format!("json: unsupported value: {}", format_float(number, 'g', None)));
+                return Err(format!(
+                    "json: unsupported value: {}",
+                    format_float(number, 'g', None)
+                ));
             }
             Value::Float(number)
         }
         Parsed::Str(text) => Value::string(text),
-        Parsed::Seq(items) => {
-            Value::List(Arc::new(items.into_iter().map(to_value).collect::<Result<Vec<_>, _>>()?))
-        }
+        Parsed::Seq(items) => Value::List(Arc::new(
+            items
+                .into_iter()
+                .map(to_value)
+                .collect::<Result<Vec<_>, _>>()?,
+        )),
         Parsed::Map(entries) => {
             let mut map = BTreeMap::new();
             for (key, item) in entries {
@@ -1126,7 +1170,11 @@ fn key_string(key: &Key) -> Result<String, String> {
         Key::Float(number) => Ok(if number.is_nan() {
             ".nan".to_owned()
         } else if number.is_infinite() {
-            if *number > 0.0 { ".inf".to_owned() } else { "-.inf".to_owned() }
+            if *number > 0.0 {
+                ".inf".to_owned()
+            } else {
+                "-.inf".to_owned()
+            }
         } else {
             format_float32_shortest(*number)
         }),
@@ -1171,9 +1219,15 @@ fn parse_into(input: &[u8], map: &mut BTreeMap<GoString, Value>) -> Result<(), S
         .map_err(|error| format!("error converting YAML to JSON: yaml: {error}"))?;
     match parsed {
         Parsed::Null => Ok(()),
-        Parsed::Map(_) => match to_value(parsed).map_err(|error| format!("error converting YAML to JSON: {error}"))? {
+        Parsed::Map(_) => match to_value(parsed)
+            .map_err(|error| format!("error converting YAML to JSON: {error}"))?
+        {
             Value::Map(entries) => {
-                map.extend(entries.iter().map(|(key, value)| (key.clone(), value.clone())));
+                map.extend(
+                    entries
+                        .iter()
+                        .map(|(key, value)| (key.clone(), value.clone())),
+                );
                 Ok(())
             }
             _ => Ok(()),
@@ -1201,14 +1255,17 @@ mod tests {
     fn natural_key_order() {
         assert!(natural_less("a2", "a10"));
         assert!(natural_less("a", "b"));
-        assert!(natural_less("b", "ab1") == false);
+        assert!(!natural_less("b", "ab1"));
         assert!(natural_less("1", "a"));
     }
 
     #[test]
     fn emits_block_yaml_like_yaml_v2() {
         let value = Value::map(BTreeMap::from([
-            (GoString::from("list"), Value::list(vec![Value::Int(1), Value::from("x")])),
+            (
+                GoString::from("list"),
+                Value::list(vec![Value::Int(1), Value::from("x")]),
+            ),
             (GoString::from("yes"), Value::from("yes")),
             (GoString::from("text"), Value::from("a\nb\n")),
             (GoString::from("empty"), Value::from("")),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use keyless_eso::template::{ExecOptions, Limits, Template, Value};
 
 /// Splits a fuzz input into template text and data.
-pub fn split_input(input: &[u8]) -> (String, BTreeMap<String, Vec<u8>>) {
+pub(crate) fn split_input(input: &[u8]) -> (String, BTreeMap<String, Vec<u8>>) {
     let mut parts = input.split(|byte| *byte == 0);
     let text = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
     let mut data = BTreeMap::new();
@@ -25,14 +25,21 @@ pub fn split_input(input: &[u8]) -> (String, BTreeMap<String, Vec<u8>>) {
 
 /// Parses and executes with tight limits; asserts the invariants that must hold for any
 /// input: no panic, error locations inside the text, deterministic output.
-pub fn check(input: &[u8]) {
+pub(crate) fn check(input: &[u8]) {
     let (text, data) = split_input(input);
     let template = match Template::parse("fuzz", &text) {
         Ok(template) => template,
         Err(error) => {
-            assert!(error.offset() <= text.len(), "parse error offset outside the text");
+            assert!(
+                error.offset() <= text.len(),
+                "parse error offset outside the text"
+            );
             assert!(error.line() >= 1 && error.column() >= 1);
-            assert!(error.message().starts_with("template: fuzz:"), "{}", error.message());
+            assert!(
+                error.message().starts_with("template: fuzz:"),
+                "{}",
+                error.message()
+            );
             return;
         }
     };
@@ -44,7 +51,9 @@ pub fn check(input: &[u8]) {
     for function in references.functions() {
         assert_eq!(&text[function.span()], function.name());
     }
-    let limits = Limits::default().with_max_steps(50_000).with_max_output_bytes(1 << 20);
+    let limits = Limits::default()
+        .with_max_steps(50_000)
+        .with_max_output_bytes(1 << 20);
     let options = ExecOptions::new().with_limits(limits);
     let value = Value::from_bytes_map(&data);
     let first = template.execute_with(&value, &options);
@@ -53,7 +62,10 @@ pub fn check(input: &[u8]) {
         (Ok(one), Ok(two)) => assert_eq!(one, two, "output is deterministic"),
         (Err(one), Err(two)) => {
             assert_eq!(one.expose_go_message(), two.expose_go_message());
-            assert!(one.offset() <= text.len(), "execution error offset outside the text");
+            assert!(
+                one.offset() <= text.len(),
+                "execution error offset outside the text"
+            );
         }
         _ => panic!("execution is deterministic"),
     }

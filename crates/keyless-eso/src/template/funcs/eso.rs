@@ -48,12 +48,20 @@ fn get_line(data: &[u8]) -> (&[u8], &[u8]) {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|window| window == needle)
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
 }
 
 fn trim_ascii_space(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|byte| !byte.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|byte| !byte.is_ascii_whitespace()).map_or(start, |end| end + 1);
+    let start = bytes
+        .iter()
+        .position(|byte| !byte.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|byte| !byte.is_ascii_whitespace())
+        .map_or(start, |end| end + 1);
     &bytes[start..end]
 }
 
@@ -114,14 +122,24 @@ fn pem_decode(data: &[u8]) -> (Option<Block>, &[u8]) {
         if !get_line(rest_of_end_line).0.is_empty() {
             continue;
         }
-        let base64_data: Vec<u8> =
-            rest[..end_index].iter().copied().filter(|byte| *byte != b' ' && *byte != b'\t').collect();
+        let base64_data: Vec<u8> = rest[..end_index]
+            .iter()
+            .copied()
+            .filter(|byte| *byte != b' ' && *byte != b'\t')
+            .collect();
         let Ok(bytes) = go_base64_decode(&base64_data) else {
             continue;
         };
         let after_end = &rest[end_index + END.len() - 1..];
         let (_, remaining) = get_line(after_end);
-        return (Some(Block { kind: kind.to_vec(), headers, bytes }), remaining);
+        return (
+            Some(Block {
+                kind: kind.to_vec(),
+                headers,
+                bytes,
+            }),
+            remaining,
+        );
     }
 }
 
@@ -136,7 +154,9 @@ fn pem_encode(block: &Block) -> Vec<u8> {
         keys.sort_by(|first, second| {
             let first_is_proc = first.0 == b"Proc-Type";
             let second_is_proc = second.0 == b"Proc-Type";
-            second_is_proc.cmp(&first_is_proc).then_with(|| first.0.cmp(&second.0))
+            second_is_proc
+                .cmp(&first_is_proc)
+                .then_with(|| first.0.cmp(&second.0))
         });
         for (key, value) in keys {
             out.extend_from_slice(key);
