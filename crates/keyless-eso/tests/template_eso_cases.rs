@@ -352,3 +352,24 @@ fn field_names_follow_go_lexing() {
         assert!(!reads_key, "{key}");
     }
 }
+
+#[test]
+fn case_1664_helm_rendered_templates_are_empty_and_escapes_survive() {
+    // Helm replaced the unescaped template with its (missing) value: ESO gets "".
+    assert_eq!(
+        render("password", "", &[("password", "p")]),
+        Ok(String::new())
+    );
+    // The documented escapes hand ESO the template text itself.
+    for escaped in [
+        r#"{{ "{{ .password }}" }}"#,
+        "{{ `{{ .password }}` }}",
+        r#"{{ printf "{{ .password }}" }}"#,
+    ] {
+        assert_eq!(
+            render("password", escaped, &[]),
+            Ok("{{ .password }}".to_owned()),
+            "{escaped}"
+        );
+    }
+}
