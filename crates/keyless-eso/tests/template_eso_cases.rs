@@ -373,3 +373,11 @@ fn case_1664_helm_rendered_templates_are_empty_and_escapes_survive() {
         );
     }
 }
+
+#[test]
+fn templates_values_and_errors_cross_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Template>();
+    assert_send_sync::<Value>();
+    assert_send_sync::<keyless_eso::template::TemplateError>();
+}

@@ -5,6 +5,8 @@
 //! by one is equivalent. Scanning stops at the first error, which becomes an error token that
 //! the parser reports only when it reaches it, as Go does.
 
+use std::rc::Rc;
+
 use super::unicode::{is_digit, is_letter, is_print};
 
 /// The kind of a token (Go's `itemType`).
@@ -71,7 +73,8 @@ impl TokenKind {
 pub(crate) struct Token {
     pub(crate) kind: TokenKind,
     pub(crate) pos: usize,
-    pub(crate) value: String,
+    /// The token text (shared, so that the parser's lookahead copies are cheap).
+    pub(crate) value: Rc<str>,
     pub(crate) line: usize,
 }
 
@@ -80,7 +83,7 @@ impl Token {
     pub(crate) fn describe(&self) -> String {
         match self.kind {
             TokenKind::Eof => "EOF".to_owned(),
-            TokenKind::Error => self.value.clone(),
+            TokenKind::Error => self.value.to_string(),
             kind if kind.is_keyword() => format!("<{}>", self.value),
             _ => {
                 if self.value.chars().count() > 10 {
@@ -254,11 +257,7 @@ impl Lexer<'_> {
     }
 
     fn emit(&mut self, kind: TokenKind) {
-        let value = self
-            .input
-            .get(self.start..self.pos)
-            .unwrap_or("")
-            .to_owned();
+        let value = Rc::from(self.input.get(self.start..self.pos).unwrap_or(""));
         self.tokens.push(Token {
             kind,
             pos: self.start,
@@ -295,7 +294,7 @@ impl Lexer<'_> {
         self.tokens.push(Token {
             kind: TokenKind::Error,
             pos: self.start,
-            value: message,
+            value: Rc::from(message),
             line: self.start_line,
         });
         None
@@ -724,7 +723,7 @@ mod tests {
     #[test]
     fn lexes_trim_markers_and_fields() {
         let tokens = lex("a  {{- .x -}}  b", "", "");
-        let values: Vec<&str> = tokens.iter().map(|token| token.value.as_str()).collect();
+        let values: Vec<&str> = tokens.iter().map(|token| &*token.value).collect();
         assert_eq!(values, vec!["a", "{{", ".x", "}}", "b", ""]);
     }
 
@@ -733,14 +732,14 @@ mod tests {
         let tokens = lex("{{ .db-pass }}", "", "");
         let last = tokens.last().expect("an error token");
         assert_eq!(last.kind, TokenKind::Error);
-        assert_eq!(last.value, "bad character U+002D '-'");
+        assert_eq!(&*last.value, "bad character U+002D '-'");
     }
 
     #[test]
     fn digit_after_dot_is_a_bad_number() {
         let tokens = lex("{{ .1key }}", "", "");
         assert_eq!(
-            tokens.last().map(|token| token.value.as_str()),
+            tokens.last().map(|token| &*token.value),
             Some("bad number syntax: \".1k\"")
         );
     }

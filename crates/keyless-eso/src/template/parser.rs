@@ -113,7 +113,7 @@ impl Parser<'_> {
                 Token {
                     kind: TokenKind::Eof,
                     pos: self.text.len(),
-                    value: String::new(),
+                    value: std::rc::Rc::from(""),
                     line: 0,
                 }
             });
@@ -138,7 +138,7 @@ impl Parser<'_> {
         Token {
             kind: TokenKind::Eof,
             pos: self.text.len(),
-            value: String::new(),
+            value: std::rc::Rc::from(""),
             line: 0,
         }
     }
@@ -332,7 +332,7 @@ impl Parser<'_> {
         match token.kind {
             TokenKind::Text => Ok(Item::Node(Node::Text {
                 pos: token.pos,
-                text: token.value.as_str().into(),
+                text: (&*token.value).into(),
             })),
             TokenKind::LeftDelim => {
                 self.state.action_line = token.line;
@@ -539,12 +539,12 @@ impl Parser<'_> {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
                     pipe.decl.push(new_variable(variable.pos, &variable.value));
-                    self.state.vars.push(variable.value);
+                    self.state.vars.push(variable.value.to_string());
                 }
-                TokenKind::Char if next.value == "," => {
+                TokenKind::Char if &*next.value == "," => {
                     self.next_non_space();
                     pipe.decl.push(new_variable(variable.pos, &variable.value));
-                    self.state.vars.push(variable.value);
+                    self.state.vars.push(variable.value.to_string());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
@@ -711,7 +711,7 @@ impl Parser<'_> {
                 };
                 Arg::Identifier {
                     pos: token.pos,
-                    name: token.value,
+                    name: token.value.to_string(),
                     func,
                 }
             }
@@ -725,7 +725,7 @@ impl Parser<'_> {
             },
             TokenKind::Bool => Arg::Bool {
                 pos: token.pos,
-                value: token.value == "true",
+                value: &*token.value == "true",
             },
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 Arg::Number(self.new_number(&token)?)
@@ -741,7 +741,7 @@ impl Parser<'_> {
                     .ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
                 Arg::String {
                     pos: token.pos,
-                    quoted: token.value,
+                    quoted: token.value.to_string(),
                     text: text.into(),
                 }
             }
@@ -764,7 +764,7 @@ impl Parser<'_> {
 
     /// Go's `newNumber`: every interpretation of a number literal.
     fn new_number(&self, token: &Token) -> ParseResult<NumberNode> {
-        let text = token.value.clone();
+        let text = token.value.to_string();
         let mut number = NumberNode {
             pos: token.pos,
             is_int: false,
