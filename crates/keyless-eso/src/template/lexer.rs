@@ -5,7 +5,7 @@
 //! by one is equivalent. Scanning stops at the first error, which becomes an error token that
 //! the parser reports only when it reaches it, as Go does.
 
-use std::rc::Rc;
+use std::borrow::Cow;
 
 use super::unicode::{is_digit, is_letter, is_print};
 
@@ -70,15 +70,15 @@ impl TokenKind {
 
 /// A token: its kind, byte offset, text and the line it starts on.
 #[derive(Clone, Debug)]
-pub(crate) struct Token {
+pub(crate) struct Token<'a> {
     pub(crate) kind: TokenKind,
     pub(crate) pos: usize,
-    /// The token text (shared, so that the parser's lookahead copies are cheap).
-    pub(crate) value: Rc<str>,
+    /// The token text, borrowed from the input (error tokens own their message).
+    pub(crate) value: Cow<'a, str>,
     pub(crate) line: usize,
 }
 
-impl Token {
+impl Token<'_> {
     /// The token as Go's `item.String()` shows it in "unexpected ..." messages.
     pub(crate) fn describe(&self) -> String {
         match self.kind {
@@ -152,14 +152,14 @@ struct Lexer<'a> {
     start_line: usize,
     break_ok: bool,
     continue_ok: bool,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
 }
 
 /// Scans `input` into tokens, ending with an `Eof` or an `Error` token.
 ///
 /// `break_ok`/`continue_ok` are false when a function of that name exists (Go then lexes the
 /// word as an identifier); no supported function has those names.
-pub(crate) fn lex(input: &str, left_delim: &str, right_delim: &str) -> Vec<Token> {
+pub(crate) fn lex<'a>(input: &'a str, left_delim: &'a str, right_delim: &'a str) -> Vec<Token<'a>> {
     let mut lexer = Lexer {
         input,
         left_delim: if left_delim.is_empty() {
@@ -221,8 +221,8 @@ fn trim_left_length(text: &str) -> usize {
     text.len() - text.trim_start_matches([' ', '\t', '\r', '\n']).len()
 }
 
-impl Lexer<'_> {
-    fn rest(&self) -> &str {
+impl<'a> Lexer<'a> {
+    fn rest(&self) -> &'a str {
         self.input.get(self.pos..).unwrap_or("")
     }
 
@@ -257,7 +257,7 @@ impl Lexer<'_> {
     }
 
     fn emit(&mut self, kind: TokenKind) {
-        let value = Rc::from(self.input.get(self.start..self.pos).unwrap_or(""));
+        let value = Cow::Borrowed(self.input.get(self.start..self.pos).unwrap_or(""));
         self.tokens.push(Token {
             kind,
             pos: self.start,
@@ -294,7 +294,7 @@ impl Lexer<'_> {
         self.tokens.push(Token {
             kind: TokenKind::Error,
             pos: self.start,
-            value: Rc::from(message),
+            value: Cow::Owned(message),
             line: self.start_line,
         });
         None

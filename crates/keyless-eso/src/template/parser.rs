@@ -25,16 +25,16 @@ pub(crate) struct Parsed {
 }
 
 /// The per-tree parse state Go keeps in each `parse.Tree`.
-struct TreeState {
+struct TreeState<'a> {
     name: String,
-    lookahead: [Option<Token>; 3],
+    lookahead: [Option<Token<'a>>; 3],
     peek_count: usize,
     vars: Vec<String>,
     action_line: usize,
     range_depth: usize,
 }
 
-impl TreeState {
+impl TreeState<'_> {
     fn new(name: String) -> Self {
         Self {
             name,
@@ -57,9 +57,9 @@ enum Item {
 struct Parser<'a> {
     parse_name: &'a str,
     text: &'a str,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
     next_token: usize,
-    state: TreeState,
+    state: TreeState<'a>,
     trees: BTreeMap<String, Tree>,
     nesting: usize,
 }
@@ -100,10 +100,10 @@ fn is_empty_list(list: &ListNode) -> bool {
     })
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     // ----- token plumbing (Go's next/backup/peek) -----
 
-    fn lex_next(&mut self) -> Token {
+    fn lex_next(&mut self) -> Token<'a> {
         let token = self
             .tokens
             .get(self.next_token)
@@ -113,7 +113,7 @@ impl Parser<'_> {
                 Token {
                     kind: TokenKind::Eof,
                     pos: self.text.len(),
-                    value: std::rc::Rc::from(""),
+                    value: std::borrow::Cow::Borrowed(""),
                     line: 0,
                 }
             });
@@ -123,7 +123,7 @@ impl Parser<'_> {
         token
     }
 
-    fn next(&mut self) -> Token {
+    fn next(&mut self) -> Token<'a> {
         if self.state.peek_count > 0 {
             self.state.peek_count -= 1;
         } else {
@@ -134,11 +134,11 @@ impl Parser<'_> {
             .unwrap_or_else(|| self.eof_token())
     }
 
-    fn eof_token(&self) -> Token {
+    fn eof_token(&self) -> Token<'a> {
         Token {
             kind: TokenKind::Eof,
             pos: self.text.len(),
-            value: std::rc::Rc::from(""),
+            value: std::borrow::Cow::Borrowed(""),
             line: 0,
         }
     }
@@ -147,18 +147,18 @@ impl Parser<'_> {
         self.state.peek_count += 1;
     }
 
-    fn backup2(&mut self, first: Token) {
+    fn backup2(&mut self, first: Token<'a>) {
         self.state.lookahead[1] = Some(first);
         self.state.peek_count = 2;
     }
 
-    fn backup3(&mut self, second: Token, first: Token) {
+    fn backup3(&mut self, second: Token<'a>, first: Token<'a>) {
         self.state.lookahead[1] = Some(first);
         self.state.lookahead[2] = Some(second);
         self.state.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Token {
+    fn peek(&mut self) -> Token<'a> {
         if self.state.peek_count > 0 {
             return self.state.lookahead[self.state.peek_count - 1]
                 .clone()
@@ -170,7 +170,7 @@ impl Parser<'_> {
         token
     }
 
-    fn next_non_space(&mut self) -> Token {
+    fn next_non_space(&mut self) -> Token<'a> {
         loop {
             let token = self.next();
             if token.kind != TokenKind::Space {
@@ -179,7 +179,7 @@ impl Parser<'_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Token {
+    fn peek_non_space(&mut self) -> Token<'a> {
         let token = self.next_non_space();
         self.backup();
         token
@@ -197,7 +197,7 @@ impl Parser<'_> {
         TemplateError::at_offset(TemplateErrorKind::Parse, self.text, pos, line, message)
     }
 
-    fn unexpected(&self, token: &Token, context: &str) -> TemplateError {
+    fn unexpected(&self, token: &Token<'_>, context: &str) -> TemplateError {
         if token.kind == TokenKind::Error {
             let mut extra = String::new();
             if self.state.action_line != 0 && self.state.action_line != token.line {
@@ -214,7 +214,7 @@ impl Parser<'_> {
         self.error(format!("unexpected {} in {}", token.describe(), context))
     }
 
-    fn expect(&mut self, expected: TokenKind, context: &str) -> ParseResult<Token> {
+    fn expect(&mut self, expected: TokenKind, context: &str) -> ParseResult<Token<'a>> {
         let token = self.next_non_space();
         if token.kind != expected {
             return Err(self.unexpected(&token, context));
@@ -262,7 +262,7 @@ impl Parser<'_> {
         &mut self,
         name: String,
         body: impl FnOnce(&mut Self) -> ParseResult<T>,
-    ) -> (ParseResult<T>, TreeState) {
+    ) -> (ParseResult<T>, TreeState<'a>) {
         let saved = std::mem::replace(&mut self.state, TreeState::new(name));
         let result = body(self);
         let inner = std::mem::replace(&mut self.state, saved);
@@ -308,7 +308,7 @@ impl Parser<'_> {
         self.add_tree(Tree { name, root })
     }
 
-    fn unquote_name(&self, token: &Token) -> ParseResult<String> {
+    fn unquote_name(&self, token: &Token<'_>) -> ParseResult<String> {
         let bytes =
             strconv::unquote(&token.value).ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -370,7 +370,7 @@ impl Parser<'_> {
         }))
     }
 
-    fn break_or_continue(&mut self, keyword: Token, is_break: bool) -> ParseResult<Node> {
+    fn break_or_continue(&mut self, keyword: Token<'a>, is_break: bool) -> ParseResult<Node> {
         let name = if is_break {
             "{{break}}"
         } else {
@@ -509,7 +509,7 @@ impl Parser<'_> {
         })
     }
 
-    fn template_name(&self, token: &Token, context: &str) -> ParseResult<String> {
+    fn template_name(&self, token: &Token<'_>, context: &str) -> ParseResult<String> {
         match token.kind {
             TokenKind::String | TokenKind::RawString => self.unquote_name(token),
             _ => Err(self.unexpected(token, context)),
@@ -763,7 +763,7 @@ impl Parser<'_> {
     }
 
     /// Go's `newNumber`: every interpretation of a number literal.
-    fn new_number(&self, token: &Token) -> ParseResult<NumberNode> {
+    fn new_number(&self, token: &Token<'_>) -> ParseResult<NumberNode> {
         let text = token.value.to_string();
         let mut number = NumberNode {
             pos: token.pos,
