@@ -104,19 +104,12 @@ impl<'a> Parser<'a> {
     // ----- token plumbing (Go's next/backup/peek) -----
 
     fn lex_next(&mut self) -> Token<'a> {
+        // The token list always ends with EOF or an error; past it, keep returning EOF.
         let token = self
             .tokens
             .get(self.next_token)
             .cloned()
-            .unwrap_or_else(|| {
-                // The token list always ends with EOF or an error; past it, keep returning EOF.
-                Token {
-                    kind: TokenKind::Eof,
-                    pos: self.text.len(),
-                    value: std::borrow::Cow::Borrowed(""),
-                    line: 0,
-                }
-            });
+            .unwrap_or_else(|| self.eof_token());
         if self.next_token < self.tokens.len() {
             self.next_token += 1;
         }
