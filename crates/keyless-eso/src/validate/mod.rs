@@ -115,8 +115,14 @@ impl KnownStore {
 
     /// Marks the store as an Akeyless store.
     #[must_use]
-    pub const fn akeyless(mut self) -> Self {
-        self.akeyless = Some(true);
+    pub const fn akeyless(self) -> Self {
+        self.provider_is_akeyless(true)
+    }
+
+    /// Says whether the store's provider is Akeyless.
+    #[must_use]
+    pub const fn provider_is_akeyless(mut self, akeyless: bool) -> Self {
+        self.akeyless = Some(akeyless);
         self
     }
 

@@ -147,24 +147,34 @@ fn check_url(cx: &mut Context<'_>, url: Option<&str>, path: &FieldPath) {
         return;
     };
     let Ok(parsed) = parsed else { return };
-    if parsed.path().ends_with("/v2") {
+    let path_text = parsed.path();
+    if path_text.ends_with("/v2") {
         return;
     }
-    let base = format!("{}://{}{}/v2", parsed.scheme(), host, parsed.port().map(|p| format!(":{p}")).unwrap_or_default());
-    let trimmed = text.trim_end_matches('/');
-    let mut diagnostic_help = format!(
-        "ESO keeps the URL only if it ends in `/v2` or the gateway answers `unknown command` to a probe; otherwise it uses `{base}`"
-    );
-    if trimmed.ends_with("/v2") && trimmed != text {
-        diagnostic_help = format!("write `{trimmed}` without the trailing slash; {diagnostic_help}");
+
+    // ESO probes the URL; unless the gateway answers `unknown command`, it switches to
+    // `scheme://host[:port]/v2`. That is harmless without a path, and loses a path prefix
+    // (a gateway behind a reverse proxy) otherwise.
+    let trimmed_path = path_text.trim_end_matches('/');
+    let prefix = trimmed_path.strip_suffix("/v2").unwrap_or(trimmed_path);
+    if prefix.is_empty() {
+        return;
     }
-    let dropped = parsed.path().trim_end_matches('/');
-    let message = if !dropped.is_empty() && dropped != "/v2" {
-        format!("`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`, dropping `{dropped}`")
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let base = format!("{}://{host}{port}/v2", parsed.scheme());
+    let message = format!(
+        "`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`, dropping `{prefix}`"
+    );
+    let trimmed = text.trim_end_matches('/');
+    let help = if trimmed.ends_with("/v2") {
+        format!("write `{trimmed}` without the trailing slash")
     } else {
-        format!("`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`")
+        format!("write the gateway's v2 endpoint, ending in `/v2` (e.g. `{trimmed}/v2`)")
     };
-    cx.report(Rule::AkeylessUrlRewrite, path.clone(), message).help(diagnostic_help);
+    cx.report(Rule::AkeylessUrlRewrite, path.clone(), message).help(format!(
+        "{help}; ESO keeps a URL only if it ends in `/v2` or the gateway answers `unknown \
+         command` to a probe"
+    ));
 }
 
 fn check_secret_ref_auth(cx: &mut Context<'_>, store: &SecretStore, secret_ref: &AkeylessAuthSecretRef, path: &FieldPath) {
