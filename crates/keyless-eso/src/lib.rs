@@ -155,6 +155,7 @@ mod duration;
 mod error;
 pub mod model;
 mod path;
+pub mod template;
 mod validate;
 mod yaml;
 
