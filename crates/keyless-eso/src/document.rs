@@ -142,7 +142,13 @@ impl Document {
             let mut found = Vec::new();
             match raw.tree {
                 Ok(tree) => {
-                    load_resource(&mut resource, tree, &mut found, &mut document.sensitive);
+                    load_resource(
+                        &document.text,
+                        &mut resource,
+                        tree,
+                        &mut found,
+                        &mut document.sensitive,
+                    );
                 }
                 Err(problem) => found.push(yaml_problem(&problem)),
             }
@@ -235,6 +241,24 @@ impl Document {
         walk.key.map_or(walk.node.span, |key| key.span)
     }
 
+    /// The place of a byte range of the file (line and character column of its start).
+    pub fn span_at(&self, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &self.text[..offset];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+        let column = before[line_start..].chars().count() + 1;
+        Span {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            offset,
+            len: len.min(self.text.len() - offset),
+        }
+    }
+
     /// Byte ranges whose text must not be shown (values of Secret `data`/`stringData`).
     pub(crate) fn sensitive_ranges(&self) -> &[Range<usize>] {
         &self.sensitive
@@ -288,6 +312,7 @@ const ESO_KINDS: [&str; 3] = ["ExternalSecret", "SecretStore", "ClusterSecretSto
 const ESO_UNMODELLED_KINDS: [&str; 3] = ["ClusterExternalSecret", "PushSecret", "ClusterPushSecret"];
 
 fn load_resource(
+    text: &str,
     resource: &mut Resource,
     tree: Node,
     found: &mut Vec<Diagnostic>,
@@ -305,7 +330,7 @@ fn load_resource(
         return;
     }
 
-    report_duplicate_keys(&tree, &FieldPath::root(), found);
+    report_key_problems(text, &tree, &FieldPath::root(), found);
     resource.api_version = tree.get("apiVersion").and_then(Node::as_str).map(str::to_owned);
     resource.kind = tree.get("kind").and_then(Node::as_str).map(str::to_owned);
 
@@ -331,12 +356,28 @@ fn article(node: &Node) -> &'static str {
     }
 }
 
-fn report_duplicate_keys(node: &Node, path: &FieldPath, found: &mut Vec<Diagnostic>) {
+/// Reports repeated keys and keys that Kubernetes' YAML 1.1 reading turns into other text.
+fn report_key_problems(text: &str, node: &Node, path: &FieldPath, found: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
             for (position, (key, value)) in entries.iter().enumerate() {
-                let first = entries[..position].iter().find(|(earlier, _)| earlier.value == key.value);
-                let key_name = key.as_str().map_or_else(|| format!("{:?}", key.value), str::to_owned);
+                let key_name = key.key_text().into_owned();
+                let first = entries[..position].iter().find(|(earlier, _)| earlier.key_text() == key_name);
+                if !matches!(key.value, Value::Str(_)) {
+                    let written = text.get(key.span.offset..key.span.offset + key.span.len).unwrap_or_default();
+                    if !written.is_empty() && written != key_name {
+                        found.push(
+                            Diagnostic::new(
+                                Rule::InvalidType,
+                                format!("key `{written}` is read as the {} `{key_name}`, so Kubernetes names it `{key_name}`", key.type_name()),
+                            )
+                            .at_path(path.key(key_name.clone()))
+                            .at_span(key.span)
+                            .with_severity(Severity::Warning)
+                            .with_help(format!("quote the key to keep it as written: `\"{written}\":`")),
+                        );
+                    }
+                }
                 if let Some((earlier, _)) = first {
                     found.push(
                         Diagnostic::new(
@@ -352,12 +393,12 @@ fn report_duplicate_keys(node: &Node, path: &FieldPath, found: &mut Vec<Diagnost
                         )),
                     );
                 }
-                report_duplicate_keys(value, &path.key(key_name), found);
+                report_key_problems(text, value, &path.key(key_name), found);
             }
         }
         Value::Seq(items) => {
             for (index, item) in items.iter().enumerate() {
-                report_duplicate_keys(item, &path.index(index), found);
+                report_key_problems(text, item, &path.index(index), found);
             }
         }
         _ => {}

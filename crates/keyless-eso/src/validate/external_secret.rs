@@ -34,6 +34,7 @@ pub(super) fn check(cx: &mut Context<'_>, es: &ExternalSecret) {
     if let Some(template) = es.spec.template() {
         check_template_fields(cx, es, template);
     }
+    super::templates::check(cx, es);
     if cx.resource.is_v1beta1() {
         check_v1_only(cx, es);
     }

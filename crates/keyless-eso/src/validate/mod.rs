@@ -5,6 +5,7 @@ mod external_secret;
 pub(crate) mod names;
 mod regexp;
 mod store;
+mod templates;
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::document::{Document, Resource};

@@ -398,19 +398,12 @@ impl<'a, 'p> MapReader<'a, 'p> {
     /// Whether a later entry repeats this entry's key; only the last one is read, as
     /// Kubernetes does.
     fn is_shadowed(&self, index: usize, key: &Node) -> bool {
-        self.entries.get(index + 1..).is_some_and(|later| later.iter().any(|(k, _)| k.value == key.value))
+        self.entries.get(index + 1..).is_some_and(|later| later.iter().any(|(k, _)| k.key_text() == key.key_text()))
     }
 }
 
 fn key_text(key: &Node) -> Cow<'_, str> {
-    match &key.value {
-        Value::Str(s) => Cow::Borrowed(s),
-        Value::Int(i) => Cow::Owned(i.to_string()),
-        Value::Bool(b) => Cow::Owned(b.to_string()),
-        Value::Float(f) => Cow::Owned(f.to_string()),
-        Value::Null => Cow::Borrowed("null"),
-        Value::Seq(_) | Value::Map(_) => Cow::Borrowed("<complex key>"),
-    }
+    key.key_text()
 }
 
 impl<'de> MapAccess<'de> for MapReader<'_, '_> {

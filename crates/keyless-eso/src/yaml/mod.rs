@@ -59,6 +59,20 @@ impl Node {
         }
     }
 
+    /// A mapping key as Kubernetes sees it: YAML-to-JSON conversion turns every scalar key
+    /// into its text (`true` for a YAML 1.1 `yes` key, `1` for `1`).
+    pub(crate) fn key_text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match &self.value {
+            Value::Str(s) => Cow::Borrowed(s),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            Value::Float(f) => Cow::Owned(f.to_string()),
+            Value::Null => Cow::Borrowed("null"),
+            Value::Seq(_) | Value::Map(_) => Cow::Borrowed("<complex key>"),
+        }
+    }
+
     /// The last entry under `key` (Kubernetes keeps the last of duplicate keys).
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         self.get_entry(key).map(|(_, value)| value)
@@ -70,7 +84,7 @@ impl Node {
             Value::Map(entries) => entries
                 .iter()
                 .rev()
-                .find(|(entry_key, _)| entry_key.as_str() == Some(key))
+                .find(|(entry_key, _)| entry_key.key_text() == key)
                 .map(|(entry_key, value)| (entry_key, value)),
             _ => None,
         }
