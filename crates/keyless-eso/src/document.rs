@@ -48,6 +48,8 @@ pub struct Document {
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     sensitive: Vec<Range<usize>>,
+    /// Byte offset of the start of every line, for turning offsets into line:column.
+    line_starts: Vec<usize>,
 }
 
 /// One YAML document of a [`Document`].
@@ -123,7 +125,11 @@ impl Document {
             resources: Vec::new(),
             diagnostics: Vec::new(),
             sensitive: Vec::new(),
+            line_starts: Vec::new(),
         };
+        document.line_starts = std::iter::once(0)
+            .chain(document.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         for raw in parse_stream(&document.text) {
             let span = Span {
                 line: raw.first_line,
@@ -247,10 +253,10 @@ impl Document {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &self.text[..offset];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-        let column = before[line_start..].chars().count() + 1;
+        let line_index = self.line_starts.partition_point(|start| *start <= offset).saturating_sub(1);
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line = line_index + 1;
+        let column = self.text[line_start..offset].chars().count() + 1;
         Span {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
@@ -330,7 +336,7 @@ fn load_resource(
         return;
     }
 
-    report_key_problems(text, &tree, &FieldPath::root(), found);
+    report_key_problems(text, &tree, &mut FieldPath::root(), found);
     resource.api_version = tree.get("apiVersion").and_then(Node::as_str).map(str::to_owned);
     resource.kind = tree.get("kind").and_then(Node::as_str).map(str::to_owned);
 
@@ -357,11 +363,12 @@ fn article(node: &Node) -> &'static str {
 }
 
 /// Reports repeated keys and keys that Kubernetes' YAML 1.1 reading turns into other text.
-fn report_key_problems(text: &str, node: &Node, path: &FieldPath, found: &mut Vec<Diagnostic>) {
+/// `path` is extended and restored while walking, so nothing is allocated per node.
+fn report_key_problems(text: &str, node: &Node, path: &mut FieldPath, found: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
             for (position, (key, value)) in entries.iter().enumerate() {
-                let key_name = key.key_text().into_owned();
+                let key_name = key.key_text();
                 let first = entries[..position].iter().find(|(earlier, _)| earlier.key_text() == key_name);
                 if !matches!(key.value, Value::Str(_)) {
                     let written = text.get(key.span.offset..key.span.offset + key.span.len).unwrap_or_default();
@@ -371,7 +378,7 @@ fn report_key_problems(text: &str, node: &Node, path: &FieldPath, found: &mut Ve
                                 Rule::InvalidType,
                                 format!("key `{written}` is read as the {} `{key_name}`, so Kubernetes names it `{key_name}`", key.type_name()),
                             )
-                            .at_path(path.key(key_name.clone()))
+                            .at_path(path.key(key_name.as_ref()))
                             .at_span(key.span)
                             .with_severity(Severity::Warning)
                             .with_help(format!("quote the key to keep it as written: `\"{written}\":`")),
@@ -384,7 +391,7 @@ fn report_key_problems(text: &str, node: &Node, path: &FieldPath, found: &mut Ve
                             Rule::DuplicateYamlKey,
                             format!("key `{key_name}` appears again in the same mapping"),
                         )
-                        .at_path(path.key(key_name.clone()))
+                        .at_path(path.key(key_name.as_ref()))
                         .at_span(key.span)
                         .with_help(format!(
                             "the first `{key_name}` is at line {}; Kubernetes keeps only the \
@@ -393,12 +400,20 @@ fn report_key_problems(text: &str, node: &Node, path: &FieldPath, found: &mut Ve
                         )),
                     );
                 }
-                report_key_problems(text, value, &path.key(key_name), found);
+                if matches!(value.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push_key(key_name.as_ref());
+                    report_key_problems(text, value, path, found);
+                    path.pop();
+                }
             }
         }
         Value::Seq(items) => {
             for (index, item) in items.iter().enumerate() {
-                report_key_problems(text, item, &path.index(index), found);
+                if matches!(item.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push_index(index);
+                    report_key_problems(text, item, path, found);
+                    path.pop();
+                }
             }
         }
         _ => {}

@@ -87,6 +87,11 @@ impl FieldPath {
         self.segments.push(PathSegment::Index(index));
     }
 
+    /// Removes the last step.
+    pub fn pop(&mut self) -> Option<PathSegment> {
+        self.segments.pop()
+    }
+
     /// The steps from the root.
     pub fn segments(&self) -> &[PathSegment] {
         &self.segments
