@@ -92,6 +92,7 @@ mod error;
 mod exec;
 mod funcs;
 mod gofmt;
+mod json;
 mod lexer;
 mod parser;
 mod references;
@@ -99,6 +100,7 @@ mod reflect;
 mod strconv;
 mod unicode;
 mod value;
+mod yaml;
 
 use std::collections::BTreeMap;
 
