@@ -45,8 +45,16 @@ spec:
             team = service % 17
         );
         let keys = [
-            "DB_USER", "DB_PASSWORD", "DB_HOST", "api-token", "CONFIG", "SMTP_USER",
-            "SMTP_PASSWORD", "S3_ACCESS_KEY", "S3_SECRET_KEY", "SENTRY_DSN",
+            "DB_USER",
+            "DB_PASSWORD",
+            "DB_HOST",
+            "api-token",
+            "CONFIG",
+            "SMTP_USER",
+            "SMTP_PASSWORD",
+            "S3_ACCESS_KEY",
+            "S3_SECRET_KEY",
+            "SENTRY_DSN",
         ];
         for key in keys {
             let _ = write!(

@@ -4,8 +4,8 @@
 use indexmap::IndexMap;
 use keyless_eso::model::{
     CreationPolicy, DeletionPolicy, ExternalSecret, ExternalSecretData,
-    ExternalSecretDataRemoteRef, ExternalSecretSpec, ExternalSecretTarget,
-    ExternalSecretTemplate, ObjectMeta, SecretStoreRef,
+    ExternalSecretDataRemoteRef, ExternalSecretSpec, ExternalSecretTarget, ExternalSecretTemplate,
+    ObjectMeta, SecretStoreRef,
 };
 use keyless_eso::{Document, GoDuration, Manifest, Options, SecretStoreKind, validate};
 use proptest::prelude::*;
@@ -39,14 +39,24 @@ fn secret_key() -> impl Strategy<Value = String> {
 
 fn external_secret() -> impl Strategy<Value = ExternalSecret> {
     let data = prop::collection::vec(
-        (secret_key(), "/mdapi/[a-z]{1,8}/[a-z0-9_-]{1,8}", prop::option::of(tricky_text())),
+        (
+            secret_key(),
+            "/mdapi/[a-z]{1,8}/[a-z0-9_-]{1,8}",
+            prop::option::of(tricky_text()),
+        ),
         0..6,
     );
     let template = prop::option::of(prop::collection::vec((secret_key(), tricky_text()), 0..6));
     let interval = prop::option::of(any::<i64>());
     let policies = (
-        prop::option::of(prop_oneof![Just(CreationPolicy::Owner), Just(CreationPolicy::Merge)]),
-        prop::option::of(prop_oneof![Just(DeletionPolicy::Retain), Just(DeletionPolicy::Delete)]),
+        prop::option::of(prop_oneof![
+            Just(CreationPolicy::Owner),
+            Just(CreationPolicy::Merge)
+        ]),
+        prop::option::of(prop_oneof![
+            Just(DeletionPolicy::Retain),
+            Just(DeletionPolicy::Delete)
+        ]),
     );
     ("[a-z][a-z0-9-]{0,10}", data, template, interval, policies).prop_map(
         |(name, data, template, interval, (creation, deletion))| {
@@ -54,7 +64,11 @@ fn external_secret() -> impl Strategy<Value = ExternalSecret> {
                 .into_iter()
                 .map(|(secret_key, key, property)| ExternalSecretData {
                     secret_key,
-                    remote_ref: ExternalSecretDataRemoteRef { key, property, ..Default::default() },
+                    remote_ref: ExternalSecretDataRemoteRef {
+                        key,
+                        property,
+                        ..Default::default()
+                    },
                     source_ref: None,
                 })
                 .collect();

@@ -17,8 +17,15 @@ use crate::template::{References, Template, TemplateError};
 use crate::yaml::Value;
 
 /// Objects Helm puts at the root of its template data.
-const HELM_BUILTINS: [&str; 7] =
-    ["Values", "Release", "Chart", "Capabilities", "Template", "Files", "Subcharts"];
+const HELM_BUILTINS: [&str; 7] = [
+    "Values",
+    "Release",
+    "Chart",
+    "Capabilities",
+    "Template",
+    "Files",
+    "Subcharts",
+];
 
 /// Functions of ESO's engine v1 (removed in ESO 0.16) with their v2 replacement.
 const ENGINE_V1_FUNCTIONS: [(&str, &str); 7] = [
@@ -49,16 +56,28 @@ impl ProducedKeys {
         let exact = es.spec.data.iter().map(|d| d.secret_key.clone()).collect();
         let mut shapes = Vec::new();
         for entry in &es.spec.data_from {
-            let generator = entry.source_ref.as_ref().and_then(|s| s.generator_ref.as_ref());
+            let generator = entry
+                .source_ref
+                .as_ref()
+                .and_then(|s| s.generator_ref.as_ref());
             if !entry.rewrite.is_empty() || generator.is_some() {
                 shapes.push(KeyShape::Any);
             } else if let Some(find) = &entry.find {
                 // Akeyless returns full item names (`/path/item`), converted unless rewritten.
-                let root = find.path.as_deref().map_or_else(|| "/".to_owned(), normalise_dir);
-                let strategy = find.conversion_strategy.unwrap_or(ConversionStrategy::Default);
-                shapes.push(KeyShape::Converted { prefix: convert_key(&root, strategy) });
+                let root = find
+                    .path
+                    .as_deref()
+                    .map_or_else(|| "/".to_owned(), normalise_dir);
+                let strategy = find
+                    .conversion_strategy
+                    .unwrap_or(ConversionStrategy::Default);
+                shapes.push(KeyShape::Converted {
+                    prefix: convert_key(&root, strategy),
+                });
             } else if entry.extract.is_some() {
-                shapes.push(KeyShape::Converted { prefix: String::new() });
+                shapes.push(KeyShape::Converted {
+                    prefix: String::new(),
+                });
             } else {
                 shapes.push(KeyShape::Any);
             }
@@ -72,7 +91,9 @@ impl ProducedKeys {
             || self.shapes.iter().any(|shape| match shape {
                 KeyShape::Any => true,
                 KeyShape::Converted { prefix } => {
-                    key.starts_with(prefix.as_str()) && key.len() > prefix.len() && is_converted(key)
+                    key.starts_with(prefix.as_str())
+                        && key.len() > prefix.len()
+                        && is_converted(key)
                 }
             })
     }
@@ -112,7 +133,8 @@ fn convert_key(key: &str, strategy: ConversionStrategy) -> String {
 }
 
 fn is_converted(key: &str) -> bool {
-    key.chars().all(|c| c.is_alphanumeric() || "-._".contains(c))
+    key.chars()
+        .all(|c| c.is_alphanumeric() || "-._".contains(c))
 }
 
 /// One template found in an ExternalSecret.
@@ -160,7 +182,13 @@ fn sources(es: &ExternalSecret) -> Vec<Source<'_>> {
         let base = FieldPath::root().key("spec").key("target").key("template");
         for (key, text) in &template.data {
             let path = base.key("data").key(key.clone());
-            found.push(Source { path, name: key.clone(), text, reads_data: true, data_entry: true });
+            found.push(Source {
+                path,
+                name: key.clone(),
+                text,
+                reads_data: true,
+                data_entry: true,
+            });
         }
         for (index, entry) in template.template_from.iter().enumerate() {
             if let Some(literal) = &entry.literal {
@@ -175,7 +203,10 @@ fn sources(es: &ExternalSecret) -> Vec<Source<'_>> {
             }
         }
         if let Some(metadata) = &template.metadata {
-            for (field, map) in [("labels", &metadata.labels), ("annotations", &metadata.annotations)] {
+            for (field, map) in [
+                ("labels", &metadata.labels),
+                ("annotations", &metadata.annotations),
+            ] {
                 for (key, text) in map {
                     let path = base.key("metadata").key(field).key(key.clone());
                     found.push(Source {
@@ -192,7 +223,14 @@ fn sources(es: &ExternalSecret) -> Vec<Source<'_>> {
     for (index, entry) in es.spec.data_from.iter().enumerate() {
         for (rewrite_index, rewrite) in entry.rewrite.iter().enumerate() {
             if let Some(transform) = &rewrite.transform {
-                let path = FieldPath::root().key("spec").key("dataFrom").index(index).key("rewrite").index(rewrite_index).key("transform").key("template");
+                let path = FieldPath::root()
+                    .key("spec")
+                    .key("dataFrom")
+                    .index(index)
+                    .key("rewrite")
+                    .index(rewrite_index)
+                    .key("transform")
+                    .key("template");
                 found.push(Source {
                     path,
                     name: "transform".to_owned(),
@@ -245,7 +283,15 @@ fn check_one(
         let span = place(cx, function.span());
         let diagnostic = cx
             .document
-            .diagnostic(cx.resource, Rule::TemplateFunction, source.path.clone(), format!("`{}` is an ESO function this crate cannot render locally", function.name()))
+            .diagnostic(
+                cx.resource,
+                Rule::TemplateFunction,
+                source.path.clone(),
+                format!(
+                    "`{}` is an ESO function this crate cannot render locally",
+                    function.name()
+                ),
+            )
             .at_span(span)
             .with_severity(Severity::Note)
             .with_help("ESO renders it; only local rendering with keyless-eso fails");
@@ -257,7 +303,11 @@ fn check_one(
     }
 
     let index_on_data = references.index_keys().iter().any(|index| index.on_data());
-    if references.is_direct() && !index_on_data { Class::Direct } else { Class::Selector }
+    if references.is_direct() && !index_on_data {
+        Class::Direct
+    } else {
+        Class::Selector
+    }
 }
 
 fn parse_failure(
@@ -272,9 +322,19 @@ fn parse_failure(
     let action_end = text[at..].find("}}").map_or(text.len(), |i| at + i);
 
     if let Some(function) = undefined_function(&message) {
-        let position = text[at..action_end].find(function.as_str()).map_or(at, |i| at + i);
+        let position = text[at..action_end]
+            .find(function.as_str())
+            .map_or(at, |i| at + i);
         let span = place(cx, position..position + function.len());
-        let mut diagnostic = cx.document.diagnostic(cx.resource, Rule::TemplateFunction, source.path.clone(), message).at_span(span);
+        let mut diagnostic = cx
+            .document
+            .diagnostic(
+                cx.resource,
+                Rule::TemplateFunction,
+                source.path.clone(),
+                message,
+            )
+            .at_span(span);
         let help = match function.as_str() {
             "env" | "expandenv" | "getHostByName" => "ESO removes `env`, `expandenv` and `getHostByName` from sprig".to_owned(),
             name => match ENGINE_V1_FUNCTIONS.iter().find(|(old, _)| *old == name) {
@@ -290,13 +350,27 @@ fn parse_failure(
         let span = place(cx, range);
         return cx
             .document
-            .diagnostic(cx.resource, Rule::TemplateFieldName, source.path.clone(), format!("`.{key}` is not a field access Go templates can parse ({message})"))
+            .diagnostic(
+                cx.resource,
+                Rule::TemplateFieldName,
+                source.path.clone(),
+                format!("`.{key}` is not a field access Go templates can parse ({message})"),
+            )
             .at_span(span)
-            .with_help(format!("keys that are not Go identifiers need `index`: `{{{{ index . \"{key}\" }}}}`"));
+            .with_help(format!(
+                "keys that are not Go identifiers need `index`: `{{{{ index . \"{key}\" }}}}`"
+            ));
     }
 
     let span = place(cx, at..at);
-    cx.document.diagnostic(cx.resource, Rule::TemplateSyntax, source.path.clone(), message).at_span(span)
+    cx.document
+        .diagnostic(
+            cx.resource,
+            Rule::TemplateSyntax,
+            source.path.clone(),
+            message,
+        )
+        .at_span(span)
 }
 
 /// The function name of Go's `function "NAME" not defined`.
@@ -314,7 +388,11 @@ fn non_identifier_field(text: &str, from: usize, to: usize) -> Option<(Range<usi
         if *byte != b'.' {
             continue;
         }
-        let preceded_ok = index == 0 || matches!(bytes[index - 1], b' ' | b'\t' | b'\n' | b'(' | b'{' | b'|' | b'$');
+        let preceded_ok = index == 0
+            || matches!(
+                bytes[index - 1],
+                b' ' | b'\t' | b'\n' | b'(' | b'{' | b'|' | b'$'
+            );
         if !preceded_ok {
             continue;
         }
@@ -348,9 +426,13 @@ fn check_keys(
         if field.chained() {
             let joined = written.trim_start_matches('$').trim_start_matches('.');
             let message = if produced.may_hold(joined) {
-                Some(format!("`{written}` reads key `{key}` and then a field of its value; the key `{joined}` needs `index`"))
+                Some(format!(
+                    "`{written}` reads key `{key}` and then a field of its value; the key `{joined}` needs `index`"
+                ))
             } else if produced.may_hold(key) {
-                Some(format!("`{written}` reads a field of the string value of `{key}`; the sync fails with `can't evaluate field`"))
+                Some(format!(
+                    "`{written}` reads a field of the string value of `{key}`; the sync fails with `can't evaluate field`"
+                ))
             } else {
                 None
             };
@@ -396,7 +478,12 @@ fn check_keys(
     }
 }
 
-fn template_data_reference(cx: &Context<'_>, source: &Source<'_>, key: &str, span: Span) -> Diagnostic {
+fn template_data_reference(
+    cx: &Context<'_>,
+    source: &Source<'_>,
+    key: &str,
+    span: Span,
+) -> Diagnostic {
     cx.document
         .diagnostic(cx.resource, Rule::TemplateDataReference, source.path.clone(), format!("`{key}` is a `template.data` output, never an input: templates only see the fetched data"))
         .at_span(span)
@@ -416,26 +503,57 @@ fn missing_help(produced: &ProducedKeys, key: &str) -> String {
     if known.is_empty() {
         help.push_str("no `data` entry defines a key");
     } else {
-        help.push_str(&format!("the data keys are {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")));
+        help.push_str(&format!(
+            "the data keys are {}",
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     help
 }
 
 /// The runbook rule: in `template.data`, every direct entry comes before every selector entry.
 fn check_order(cx: &mut Context<'_>, classes: &[(String, Class)]) {
-    let last_direct = classes.iter().rposition(|(_, class)| *class == Class::Direct);
-    let first_selector = classes.iter().position(|(_, class)| *class == Class::Selector);
-    let (Some(last_direct), Some(first_selector)) = (last_direct, first_selector) else { return };
+    let last_direct = classes
+        .iter()
+        .rposition(|(_, class)| *class == Class::Direct);
+    let first_selector = classes
+        .iter()
+        .position(|(_, class)| *class == Class::Selector);
+    let (Some(last_direct), Some(first_selector)) = (last_direct, first_selector) else {
+        return;
+    };
     if first_selector > last_direct {
         return;
     }
 
     let (selector_key, _) = &classes[first_selector];
     let (direct_key, _) = &classes[last_direct];
-    let direct: Vec<&str> = classes.iter().filter(|(_, c)| *c != Class::Selector).map(|(k, _)| k.as_str()).collect();
-    let selectors: Vec<&str> = classes.iter().filter(|(_, c)| *c == Class::Selector).map(|(k, _)| k.as_str()).collect();
-    let order = direct.iter().chain(selectors.iter()).map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
-    let path = FieldPath::root().key("spec").key("target").key("template").key("data").key(selector_key.clone());
+    let direct: Vec<&str> = classes
+        .iter()
+        .filter(|(_, c)| *c != Class::Selector)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let selectors: Vec<&str> = classes
+        .iter()
+        .filter(|(_, c)| *c == Class::Selector)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    let order = direct
+        .iter()
+        .chain(selectors.iter())
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let path = FieldPath::root()
+        .key("spec")
+        .key("target")
+        .key("template")
+        .key("data")
+        .key(selector_key.clone());
     cx.report_at_key(
         Rule::TemplateOrder,
         path,
@@ -457,10 +575,20 @@ fn check_helm(cx: &mut Context<'_>, source: &Source<'_>) -> Option<String> {
     let parsed = match Template::parse(&source.name, source.text) {
         Ok(parsed) => parsed,
         Err(error) => {
-            let span = span_in_value(cx, &source.path, source.text, error.offset()..error.offset());
+            let span = span_in_value(
+                cx,
+                &source.path,
+                source.text,
+                error.offset()..error.offset(),
+            );
             let diagnostic = cx
                 .document
-                .diagnostic(cx.resource, Rule::TemplateSyntax, source.path.clone(), format!("Helm cannot parse this value: {}", error.message()))
+                .diagnostic(
+                    cx.resource,
+                    Rule::TemplateSyntax,
+                    source.path.clone(),
+                    format!("Helm cannot parse this value: {}", error.message()),
+                )
                 .at_span(span);
             cx.push(diagnostic);
             return None;
@@ -496,26 +624,33 @@ fn check_helm(cx: &mut Context<'_>, source: &Source<'_>) -> Option<String> {
 /// value's own place is used.
 fn span_in_value(cx: &Context<'_>, path: &FieldPath, text: &str, range: Range<usize>) -> Span {
     let fallback = cx.document.locate(cx.resource, path);
-    let Some(tree) = cx.resource.tree() else { return fallback };
+    let Some(tree) = cx.resource.tree() else {
+        return fallback;
+    };
     let walk = tree.walk(path);
     if !walk.complete || !matches!(walk.node.value, Value::Str(_)) {
         return fallback;
     }
     let source = cx.document.text();
     let start = walk.node.span.offset.min(source.len());
-    let Some(region) = source.get(start..) else { return fallback };
+    let Some(region) = source.get(start..) else {
+        return fallback;
+    };
 
     let mapped = match region.chars().next() {
         Some(quote @ ('"' | '\'')) => {
             let body = &region[1..];
             let from = map_quoted(body, quote, range.start);
             let to = map_quoted(body, quote, range.end);
-            from.zip(to).map(|(from, to)| (start + 1 + from, to.saturating_sub(from)))
+            from.zip(to)
+                .map(|(from, to)| (start + 1 + from, to.saturating_sub(from)))
         }
         _ => map_by_lines(region, text, &range).map(|(from, len)| (start + from, len)),
     };
     match mapped {
-        Some((offset, len)) => cx.document.span_at(offset, len.max(usize::from(range.is_empty()))),
+        Some((offset, len)) => cx
+            .document
+            .span_at(offset, len.max(usize::from(range.is_empty()))),
         None => fallback,
     }
 }
@@ -608,7 +743,10 @@ mod tests {
 
     #[test]
     fn conversion_matches_eso() {
-        assert_eq!(convert_key("/path/to/svc/", ConversionStrategy::Default), "_path_to_svc_");
+        assert_eq!(
+            convert_key("/path/to/svc/", ConversionStrategy::Default),
+            "_path_to_svc_"
+        );
         assert_eq!(convert_key("/a", ConversionStrategy::Unicode), "_U002f_a");
         assert_eq!(normalise_dir("mdapi/x"), "/mdapi/x/");
     }
@@ -628,9 +766,18 @@ mod tests {
     #[test]
     fn finds_non_identifier_fields() {
         let text = "{{ .my-secret | toString }}";
-        assert_eq!(non_identifier_field(text, 3, 24), Some((3..13, "my-secret".to_owned())));
-        assert_eq!(non_identifier_field("{{ .1key }}", 3, 9), Some((3..8, "1key".to_owned())));
+        assert_eq!(
+            non_identifier_field(text, 3, 24),
+            Some((3..13, "my-secret".to_owned()))
+        );
+        assert_eq!(
+            non_identifier_field("{{ .1key }}", 3, 9),
+            Some((3..8, "1key".to_owned()))
+        );
         assert_eq!(non_identifier_field("{{ .ok }}", 3, 7), None);
-        assert_eq!(undefined_function(r#"template: K:1: function "env" not defined"#), Some("env".to_owned()));
+        assert_eq!(
+            undefined_function(r#"template: K:1: function "env" not defined"#),
+            Some("env".to_owned())
+        );
     }
 }
