@@ -37,7 +37,8 @@ spec:
       data:
         DB_USER: \"{{{{ .DB_USER }}}}\"
         DB_HOST: \"{{{{ .DB_HOST }}}}\"
-        DATABASE_URL: \"postgres://{{{{ .DB_USER }}}}:{{{{ .DB_PASSWORD }}}}@{{{{ .DB_HOST }}}}/app\"
+        DATABASE_URL: \"postgres://{{{{ .DB_USER }}}}:{{{{ .DB_PASSWORD }}}}@{{{{ .DB_HOST \
+        }}}}/app\"
         API_TOKEN: '{{{{ index . \"api-token\" | trim }}}}'
         CONFIG_REGION: '{{{{ (.CONFIG | fromJson).region }}}}'
   data:
@@ -59,7 +60,8 @@ spec:
         for key in keys {
             let _ = write!(
                 text,
-                "    - secretKey: {key}\n      remoteRef:\n        key: /mdapi/service-{service}/secrets/{key}\n"
+                "    - secretKey: {key}\n      remoteRef:\n        key: \
+                    /mdapi/service-{service}/secrets/{key}\n"
             );
         }
     }

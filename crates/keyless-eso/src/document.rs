@@ -410,12 +410,19 @@ fn report_key_problems(text: &str, node: &Node, path: &mut FieldPath, found: &mu
                         found.push(
                             Diagnostic::new(
                                 Rule::InvalidType,
-                                format!("key `{written}` is read as the {} `{key_name}`, so Kubernetes names it `{key_name}`", key.type_name()),
+                                format!(
+                                    "key `{written}` is read as the {} `{key_name}`, so \
+                                    Kubernetes names it `{key_name}`",
+                                    key.type_name()
+                                ),
                             )
                             .at_path(path.key(key_name.as_ref()))
                             .at_span(key.span)
                             .with_severity(Severity::Warning)
-                            .with_help(format!("quote the key to keep it as written: `\"{written}\":`")),
+                            .with_help(format!(
+                                "quote the key to keep it as written: \
+                                `\"{written}\":`"
+                            )),
                         );
                     }
                 }

@@ -105,18 +105,29 @@ proptest! {
         let manifest = Manifest::ExternalSecret(Box::new(es));
         let yaml = manifest.to_yaml().expect("serialises");
         let document = Document::parse("round-trip.yaml", yaml.as_str());
-        prop_assert!(document.load_diagnostics().is_empty(), "{yaml}\n{:#?}", document.load_diagnostics());
+        let problems = document.load_diagnostics();
+        prop_assert!(problems.is_empty(), "{yaml}\n{problems:#?}");
         let read = document.resources().first().and_then(|r| r.manifest());
         prop_assert_eq!(read, Some(&manifest), "{}", yaml);
-        if let (Some(Manifest::ExternalSecret(a)), Manifest::ExternalSecret(b)) = (read, &manifest) {
-            let order = |es: &ExternalSecret| es.spec.template().map(|t| t.data.keys().cloned().collect::<Vec<_>>());
+        if let (Some(Manifest::ExternalSecret(a)), Manifest::ExternalSecret(b)) = (read, &manifest)
+        {
+            let order = |es: &ExternalSecret| {
+                es.spec.template().map(|t| t.data.keys().cloned().collect::<Vec<_>>())
+            };
             prop_assert_eq!(order(a), order(b));
         }
     }
 
     #[test]
     fn validation_never_panics_on_mutated_manifests(
-        edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, "\\PC{0,6}|[\\-:{}\\[\\]&*!|>'\"#%@`\\n ]{0,4}"), 1..6),
+        edits in prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                0usize..4,
+                "\\PC{0,6}|[\\-:{}\\[\\]&*!|>'\"#%@`\\n ]{0,4}",
+            ),
+            1..6,
+        ),
     ) {
         let mut text = include_str!("data/manifests/eso-docs-akeyless.yaml").to_owned();
         for (position, delete, insert) in edits {
@@ -141,7 +152,8 @@ proptest! {
     fn validation_never_panics_on_yaml_shaped_noise(
         lines in prop::collection::vec(("[ ]{0,6}", "[-a-zA-Z{}\\[\\]:&*!|>'\"#,. ]{0,20}"), 0..24),
     ) {
-        let text: String = lines.into_iter().map(|(indent, body)| format!("{indent}{body}\n")).collect();
+        let text: String =
+            lines.into_iter().map(|(indent, body)| format!("{indent}{body}\n")).collect();
         let document = Document::parse("noise.yaml", text.as_str());
         let _ = validate(&document, &Options::new().helm_chart(true));
     }

@@ -13,7 +13,9 @@ fn team_options() -> Options {
 /// (each entry one `KEY: VALUE` line, written as given).
 fn es_with_template(keys: &[&str], template_lines: &[&str]) -> String {
     let mut text = String::from(
-        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: app\nspec:\n  secretStoreRef: {name: cm-akeyless, kind: ClusterSecretStore}\n  target:\n    template:\n      data:\n",
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: \
+            app\nspec:\n  secretStoreRef: {name: cm-akeyless, kind: ClusterSecretStore}\n  \
+            target:\n    template:\n      data:\n",
     );
     for line in template_lines {
         text.push_str(&format!("        {line}\n"));
@@ -324,7 +326,11 @@ fn case_1664_helm_unescaped_templates() {
 /// eso-cases #19 (ESO #1488): find returns full item paths; with a rewrite, the rewritten keys.
 #[test]
 fn case_1488_find_keys_are_item_paths() {
-    let find = "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: app\nspec:\n  secretStoreRef: {name: cm-akeyless, kind: ClusterSecretStore}\n  target:\n    template:\n      data:\n        one: '{{ index . \"secret1\" }}'\n        two: '{{ index . \"_mdapi_svc_secret2\" }}'\n  dataFrom:\n    - find:\n        path: /mdapi/svc/\n        name: {regexp: \"/mdapi/svc/.*\"}\n";
+    let find = "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: \
+        app\nspec:\n  secretStoreRef: {name: cm-akeyless, kind: ClusterSecretStore}\n  target:\n    \
+        template:\n      data:\n        one: '{{ index . \"secret1\" }}'\n        two: '{{ \
+          index . \"_mdapi_svc_secret2\" }}'\n  dataFrom:\n    - find:\n        path: \
+          /mdapi/svc/\n        name: {regexp: \"/mdapi/svc/.*\"}\n";
     let found = run(find, &team_options());
     assert_eq!(
         codes(&found),
@@ -334,7 +340,8 @@ fn case_1488_find_keys_are_item_paths() {
 
     let rewritten = find.replace(
         "        name: {regexp: \"/mdapi/svc/.*\"}\n",
-        "        name: {regexp: \"/mdapi/svc/.*\"}\n      rewrite:\n        - regexp: {source: \"/mdapi/svc/(.*)\", target: \"$1\"}\n",
+        "        name: {regexp: \"/mdapi/svc/.*\"}\n      rewrite:\n        - regexp: {source: \
+            \"/mdapi/svc/(.*)\", target: \"$1\"}\n",
     );
     assert_eq!(codes(&run(&rewritten, &team_options())), []);
 }

@@ -158,13 +158,18 @@ fn unknown_field_suggests_the_right_spelling() {
         .find(|d| d.code() == "unknown-field")
         .expect("reported");
     assert_eq!(unknown.help.as_deref(), Some("did you mean `secretKey`?"));
-    assert!(diagnostics.iter().any(|d| d.code() == "required-field" && d.path.to_string() == "spec.data[0].secretKey"));
+    let required = diagnostics.iter().find(|d| d.code() == "required-field");
+    assert_eq!(
+        required.map(|d| d.path.to_string()),
+        Some("spec.data[0].secretKey".to_owned())
+    );
 }
 
 #[test]
 fn one_bad_value_does_not_hide_the_others() {
     let text = es(
-        "  refreshInterval: 3600\n  target:\n    creationPolicy: Owne\n    deletionPolicy: Delete\n  data:\n    - secretKey: a/b\n      remoteRef: {key: /mdapi/a}\n",
+        "  refreshInterval: 3600\n  target:\n    creationPolicy: Owne\n    deletionPolicy: \
+            Delete\n  data:\n    - secretKey: a/b\n      remoteRef: {key: /mdapi/a}\n",
     );
     let found = findings(&text, &team_options());
     let codes: Vec<_> = found.iter().map(|f| f.0).collect();
@@ -180,7 +185,8 @@ fn one_bad_value_does_not_hide_the_others() {
 fn webhook_rules() {
     let options = team_options();
     let conflict = es(
-        "  target:\n    creationPolicy: Merge\n    deletionPolicy: Delete\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+        "  target:\n    creationPolicy: Merge\n    deletionPolicy: Delete\n  data:\n    - \
+            secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
     );
     assert_eq!(
         findings(&conflict, &options),
@@ -199,7 +205,8 @@ fn webhook_rules() {
     );
 
     let both = es(
-        "  dataFrom:\n    - extract: {key: /mdapi/a}\n      find: {path: /mdapi/, name: {regexp: x}}\n",
+        "  dataFrom:\n    - extract: {key: /mdapi/a}\n      find: {path: /mdapi/, name: {regexp: \
+            x}}\n",
     );
     assert_eq!(
         findings(&both, &options),
@@ -207,7 +214,8 @@ fn webhook_rules() {
     );
 
     let bootstrap = es(
-        "  target:\n    template:\n      type: bootstrap.kubernetes.io/token\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+        "  target:\n    template:\n      type: bootstrap.kubernetes.io/token\n  data:\n    - \
+            secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
     );
     assert_eq!(
         findings(&bootstrap, &options),
@@ -220,7 +228,8 @@ fn webhook_rules() {
     );
 
     let target = es(
-        "  target:\n    template:\n      templateFrom:\n        - literal: 'a: b'\n          target: Spec\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+        "  target:\n    template:\n      templateFrom:\n        - literal: 'a: b'\n          \
+            target: Spec\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
     );
     assert_eq!(
         findings(&target, &options),
@@ -233,7 +242,8 @@ fn webhook_rules() {
     );
 
     let rewrite = es(
-        "  dataFrom:\n    - find: {path: /mdapi/svc/, name: {regexp: '.*'}}\n      rewrite:\n        - regexp: {source: '(a', target: x}\n          transform: {template: x}\n",
+        "  dataFrom:\n    - find: {path: /mdapi/svc/, name: {regexp: '.*'}}\n      rewrite:\n        \
+            - regexp: {source: '(a', target: x}\n          transform: {template: x}\n",
     );
     let found = findings(&rewrite, &options);
     assert_eq!(
@@ -247,7 +257,9 @@ fn webhook_rules() {
 fn akeyless_pitfalls() {
     let options = team_options();
     let text = es(
-        "  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a, property: 'us*', version: v3, metadataPolicy: Fetch}\n  dataFrom:\n    - find: {path: /mdapi/, name: {regexp: '^/mdapi/x'}, tags: {env: prod}}\n",
+        "  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a, property: 'us*', version: \
+            v3, metadataPolicy: Fetch}\n  dataFrom:\n    - find: {path: /mdapi/, name: {regexp: \
+            '^/mdapi/x'}, tags: {env: prod}}\n",
     );
     let codes: Vec<_> = findings(&text, &options)
         .into_iter()
@@ -292,7 +304,9 @@ spec:
 #[test]
 fn store_url_and_auth_rules() {
     let trailing = format!(
-        "{STORE_HEAD}      akeylessGWApiURL: https://cm.example/akeyless-api/v2/\n      authSecretRef:\n        kubernetesAuth: {{accessID: p-1, k8sConfName: c, serviceAccountRef: {{name: eso, namespace: eso}}}}\n"
+        "{STORE_HEAD}      akeylessGWApiURL: https://cm.example/akeyless-api/v2/\n      \
+            authSecretRef:\n        kubernetesAuth: {{accessID: p-1, k8sConfName: c, \
+            serviceAccountRef: {{name: eso, namespace: eso}}}}\n"
     );
     let document = Document::parse("s.yaml", trailing.as_str());
     let diagnostics = validate(&document, &Options::new());
@@ -316,7 +330,8 @@ fn store_url_and_auth_rules() {
     );
 
     let bad_url = format!(
-        "{STORE_HEAD}      akeylessGWApiURL: cm.example/v2\n      authSecretRef:\n        kubernetesAuth: {{accessID: '', k8sConfName: c}}\n"
+        "{STORE_HEAD}      akeylessGWApiURL: cm.example/v2\n      authSecretRef:\n        \
+            kubernetesAuth: {{accessID: '', k8sConfName: c}}\n"
     );
     let codes: Vec<_> = findings(&bad_url, &Options::new())
         .into_iter()
@@ -337,7 +352,8 @@ fn store_url_and_auth_rules() {
     );
 
     let no_namespace = format!(
-        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, key: id}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n"
+        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, \
+            key: id}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n"
     );
     let found = findings(&no_namespace, &Options::new());
     assert_eq!(
@@ -355,7 +371,10 @@ fn store_url_and_auth_rules() {
 #[test]
 fn k8s_access_type_through_secret_ref() {
     let text = format!(
-        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, key: id, namespace: eso}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {{name: creds, namespace: eso}}\nstringData: {{id: p-abc, type: k8s}}\n"
+        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, \
+            key: id, namespace: eso}}\n          accessType: {{name: creds, key: type, namespace: \
+            eso}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {{name: creds, namespace: \
+            eso}}\nstringData: {{id: p-abc, type: k8s}}\n"
     );
     let found = findings(&text, &Options::new());
     assert_eq!(
@@ -372,7 +391,11 @@ fn k8s_access_type_through_secret_ref() {
 
 #[test]
 fn loader_problems_are_diagnostics() {
-    let text = "apiVersion: v1\nkind: ExternalSecret\n---\n- a list\n---\napiVersion: external-secrets.io/v1alpha1\nkind: ExternalSecret\n---\nkind: Deployment\napiVersion: apps/v1\n---\na: [unclosed\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecrets\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nkind: SecretStore\n";
+    let text = "apiVersion: v1\nkind: ExternalSecret\n---\n- a list\n---\napiVersion: \
+        external-secrets.io/v1alpha1\nkind: ExternalSecret\n---\nkind: Deployment\napiVersion: \
+        apps/v1\n---\na: [unclosed\n---\napiVersion: external-secrets.io/v1\nkind: \
+        ExternalSecrets\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nkind: \
+        SecretStore\n";
     let found = findings(text, &Options::new());
     let codes: Vec<_> = found.iter().map(|f| (f.0, f.1, f.2)).collect();
     let expected = [
@@ -393,11 +416,15 @@ fn loader_problems_are_diagnostics() {
 #[test]
 fn alias_bomb_is_a_diagnostic() {
     let mut text = String::from(
-        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x}\nbomb0: &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x}\nbomb0: \
+            &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
     );
     for level in 1..10 {
         let p = level - 1;
-        text.push_str(&format!("bomb{level}: &b{level} [*b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}]\n"));
+        text.push_str(&format!(
+            "bomb{level}: &b{level} [*b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, \
+            *b{p}, *b{p}, *b{p}]\n"
+        ));
     }
     let found = findings(&text, &Options::new());
     assert_eq!(
@@ -409,7 +436,8 @@ fn alias_bomb_is_a_diagnostic() {
 
 #[test]
 fn secret_data_is_masked_in_snippets() {
-    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  bad/key: c3VwZXJzZWNyZXQ=\n  ok: '!!!notbase64'\n";
+    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  bad/key: \
+        c3VwZXJzZWNyZXQ=\n  ok: '!!!notbase64'\n";
     let document = Document::parse("s.yaml", text);
     let diagnostics = validate(&document, &Options::new());
     let rendered = render_text(&document, &diagnostics, RenderOptions::plain());
@@ -428,7 +456,8 @@ fn json_report_has_locations() {
     let document = Document::parse(
         "es.yaml",
         es(
-            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: \
+                /mdapi/a}\n",
         ),
     );
     let json = render_json(&validate(&document, &team_options())).expect("json");
@@ -456,7 +485,8 @@ fn rendered_text_looks_like_rustc() {
     let document = Document::parse(
         "es.yaml",
         es(
-            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: \
+                /mdapi/a}\n",
         ),
     );
     let rendered = render_text(
@@ -471,7 +501,8 @@ error[invalid-duration]: time: unknown unit \"d\" in duration \"5d\"
 9 |   refreshInterval: 5d
   |                    ^^ spec.refreshInterval
   |
-help: Go durations use the units ns, us, ms, s, m and h, e.g. `1h0m0s`, `90m`, `120h`; there is no `d` unit
+help: Go durations use the units ns, us, ms, s, m and h, e.g. `1h0m0s`, `90m`, `120h`; there is \
+no `d` unit
 
 1 error, 0 warnings, 0 notes
 ";

@@ -256,13 +256,6 @@ impl Context<'_> {
         self.out.push(diagnostic);
     }
 
-    /// Whether the field at `path` is written in the manifest.
-    pub(crate) fn is_written(&self, path: &FieldPath) -> bool {
-        self.resource
-            .tree()
-            .is_some_and(|tree| tree.walk(path).complete)
-    }
-
     /// The manifest's namespace, or the default one.
     pub(crate) fn namespace<'n>(&'n self, written: Option<&'n str>) -> Option<&'n str> {
         written.or(self.options.default_namespace.as_deref())

@@ -336,10 +336,17 @@ fn parse_failure(
             )
             .at_span(span);
         let help = match function.as_str() {
-            "env" | "expandenv" | "getHostByName" => "ESO removes `env`, `expandenv` and `getHostByName` from sprig".to_owned(),
+            "env" | "expandenv" | "getHostByName" => "ESO removes `env`, `expandenv` and \
+                `getHostByName` from sprig"
+                .to_owned(),
             name => match ENGINE_V1_FUNCTIONS.iter().find(|(old, _)| *old == name) {
-                Some((old, new)) => format!("`{old}` is a template engine v1 function; in v2 use {new}"),
-                None => "ESO's engine has Go's builtins, sprig (without env, expandenv, getHostByName) and ESO's PEM, PKCS#12, JWK and YAML helpers".to_owned(),
+                Some((old, new)) => format!(
+                    "`{old}` is a template engine v1 function; in v2 use \
+                    {new}"
+                ),
+                None => "ESO's engine has Go's builtins, sprig (without env, expandenv, \
+                    getHostByName) and ESO's PEM, PKCS#12, JWK and YAML helpers"
+                    .to_owned(),
             },
         };
         diagnostic.help = Some(help);
@@ -427,11 +434,13 @@ fn check_keys(
             let joined = written.trim_start_matches('$').trim_start_matches('.');
             let message = if produced.may_hold(joined) {
                 Some(format!(
-                    "`{written}` reads key `{key}` and then a field of its value; the key `{joined}` needs `index`"
+                    "`{written}` reads key `{key}` and then a field of its value; the key \
+                        `{joined}` needs `index`"
                 ))
             } else if produced.may_hold(key) {
                 Some(format!(
-                    "`{written}` reads a field of the string value of `{key}`; the sync fails with `can't evaluate field`"
+                    "`{written}` reads a field of the string value of `{key}`; the sync fails \
+                        with `can't evaluate field`"
                 ))
             } else {
                 None
@@ -439,9 +448,18 @@ fn check_keys(
             if let Some(message) = message {
                 let diagnostic = cx
                     .document
-                    .diagnostic(cx.resource, Rule::TemplateFieldName, source.path.clone(), message)
+                    .diagnostic(
+                        cx.resource,
+                        Rule::TemplateFieldName,
+                        source.path.clone(),
+                        message,
+                    )
                     .at_span(span)
-                    .with_help(format!("`.` is a flat map of strings: write `{{{{ index . \"{joined}\" }}}}` for a key with dots, or `{{{{ (.{key} | fromJson).… }}}}` to read into JSON"));
+                    .with_help(format!(
+                        "`.` is a flat map of strings: write `{{{{ index . \
+                        \"{joined}\" }}}}` for a key with dots, or `{{{{ (.{key} | fromJson).… \
+                        }}}}` to read into JSON"
+                    ));
                 cx.push(diagnostic);
                 continue;
             }
@@ -452,8 +470,17 @@ fn check_keys(
         let diagnostic = if outputs.contains(&key) {
             template_data_reference(cx, source, key, span)
         } else {
+            let message = format!(
+                "`.{key}` reads a key no `data` or `dataFrom` entry produces; the sync fails \
+                 with `map has no entry for key \"{key}\"`"
+            );
             cx.document
-                .diagnostic(cx.resource, Rule::TemplateMissingKey, source.path.clone(), format!("`.{key}` reads a key no `data` or `dataFrom` entry produces; the sync fails with `map has no entry for key \"{key}\"`"))
+                .diagnostic(
+                    cx.resource,
+                    Rule::TemplateMissingKey,
+                    source.path.clone(),
+                    message,
+                )
                 .at_span(span)
                 .with_help(missing_help(produced, key))
         };
@@ -469,8 +496,13 @@ fn check_keys(
         let diagnostic = if outputs.contains(&key) {
             template_data_reference(cx, source, key, span)
         } else {
+            let message = format!(
+                "`index . \"{key}\"` reads a key no `data` or `dataFrom` entry produces: it \
+                 renders an empty string, without an error"
+            );
+            let rule = Rule::TemplateIndexMissingKey;
             cx.document
-                .diagnostic(cx.resource, Rule::TemplateIndexMissingKey, source.path.clone(), format!("`index . \"{key}\"` reads a key no `data` or `dataFrom` entry produces: it renders an empty string, without an error"))
+                .diagnostic(cx.resource, rule, source.path.clone(), message)
                 .at_span(span)
                 .with_help(missing_help(produced, key))
         };
@@ -484,10 +516,21 @@ fn template_data_reference(
     key: &str,
     span: Span,
 ) -> Diagnostic {
+    let message = format!(
+        "`{key}` is a `template.data` output, never an input: templates only see the fetched data"
+    );
     cx.document
-        .diagnostic(cx.resource, Rule::TemplateDataReference, source.path.clone(), format!("`{key}` is a `template.data` output, never an input: templates only see the fetched data"))
+        .diagnostic(
+            cx.resource,
+            Rule::TemplateDataReference,
+            source.path.clone(),
+            message,
+        )
         .at_span(span)
-        .with_help(format!("read the value `{key}` is built from (a `data[].secretKey`) instead; every template is rendered against the same fetched data, in no particular order"))
+        .with_help(format!(
+            "read the value `{key}` is built from (a `data[].secretKey`) instead; \
+            every template is rendered against the same fetched data, in no particular order"
+        ))
 }
 
 fn missing_help(produced: &ProducedKeys, key: &str) -> String {
@@ -498,7 +541,10 @@ fn missing_help(produced: &ProducedKeys, key: &str) -> String {
         None => String::new(),
     };
     if key.contains('/') && !produced.is_exact() {
-        help.push_str("keys found by `dataFrom.find` are item paths converted by ESO (`/a/b` becomes `_a_b`) unless a `rewrite` is used; ");
+        help.push_str(
+            "keys found by `dataFrom.find` are item paths converted by ESO (`/a/b` \
+            becomes `_a_b`) unless a `rewrite` is used; ",
+        );
     }
     if known.is_empty() {
         help.push_str("no `data` entry defines a key");
@@ -557,7 +603,10 @@ fn check_order(cx: &mut Context<'_>, classes: &[(String, Class)]) {
     cx.report_at_key(
         Rule::TemplateOrder,
         path,
-        format!("selector entry `{selector_key}` comes before direct entry `{direct_key}` in template.data"),
+        format!(
+            "selector entry `{selector_key}` comes before direct entry `{direct_key}` in \
+            template.data"
+        ),
     )
     .help(format!(
         "runbook rule: direct values (plain `.KEY`) first, then selectors (`index`, `dig`, `get`, \
@@ -602,12 +651,24 @@ fn check_helm(cx: &mut Context<'_>, source: &Source<'_>) -> Option<String> {
         }
         unescaped = true;
         let span = span_in_value(cx, &source.path, source.text, field.span());
-        let written = source.text.get(field.span()).unwrap_or(field.key());
+        let written = source.text.get(field.span()).unwrap_or_else(|| field.key());
         let diagnostic = cx
             .document
-            .diagnostic(cx.resource, Rule::HelmUnescaped, source.path.clone(), format!("Helm renders `{written}` before ESO sees it (to an empty string unless a value of that name exists)"))
+            .diagnostic(
+                cx.resource,
+                Rule::HelmUnescaped,
+                source.path.clone(),
+                format!(
+                    "Helm \
+                renders `{written}` before ESO sees it (to an empty string unless a value of that \
+                name exists)"
+                ),
+            )
             .at_span(span)
-            .with_help(format!("escape the ESO template from Helm: `{{{{ \"{{{{ {written} }}}}\" }}}}` or `{{{{` + \"`{{{{ {written} }}}}`\" + `}}}}`"));
+            .with_help(format!(
+                "escape the ESO template from Helm: `{{{{ \"{{{{ {written} }}}}\" \
+                }}}}` or `{{{{` + \"`{{{{ {written} }}}}`\" + `}}}}`"
+            ));
         cx.push(diagnostic);
     }
     if unescaped || !references.fields().is_empty() || !references.index_keys().is_empty() {

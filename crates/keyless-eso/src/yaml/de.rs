@@ -140,8 +140,8 @@ impl de::Error for DeError {
 #[derive(Clone, Copy)]
 pub(crate) enum PathLink<'p> {
     Root,
-    Key(&'p PathLink<'p>, &'p str),
-    Index(&'p PathLink<'p>, usize),
+    Key(&'p Self, &'p str),
+    Index(&'p Self, usize),
 }
 
 impl PathLink<'_> {
@@ -410,11 +410,11 @@ impl<'de> SeqAccess<'de> for SeqReader<'_, '_> {
             pass: self.pass,
         });
         value.map(Some).map_err(|mut error| {
-            if node_id(node) == node_id(&EMPTY_MAP) {
-                if let Some(location) = &mut error.location {
-                    location.node_id = node_id(item);
-                    location.span = item.span;
-                }
+            if node_id(node) == node_id(&EMPTY_MAP)
+                && let Some(location) = &mut error.location
+            {
+                location.node_id = node_id(item);
+                location.span = item.span;
             }
             error
         })
@@ -608,6 +608,10 @@ mod tests {
 
     #[test]
     fn errors_carry_path_and_kind() {
+        let node = tree("items:\n  - policy: Merge\n");
+        let probe: Probe = from_node(&node, &Pass::default()).expect("valid enum");
+        assert_eq!(probe.items[0].policy, Some(Policy::Merge));
+
         let node = tree("items:\n  - policy: Owne\n");
         let error = from_node::<Probe>(&node, &Pass::default()).expect_err("bad enum");
         assert_eq!(error.kind, ErrorKind::InvalidEnum);
