@@ -136,10 +136,18 @@
 //!
 //! # Known limitations
 //!
-//! * YAML is read with the YAML 1.2 core schema; Kubernetes uses YAML 1.1, where unquoted
-//!   `yes`/`no`/`on`/`off` are booleans and `0123` is octal. Such scalars are read as
-//!   strings here, so `secretKey: yes` passes although the API server would reject it.
+//! * Scalars are typed like Kubernetes' YAML 1.1 reader for booleans (`yes`, `on`, `y` are
+//!   booleans, so `secretKey: yes` is an `invalid-type` and a `yes:` key becomes `true`), but
+//!   integers follow YAML 1.2: `0123` is read as 123, where Kubernetes reads octal 83. Only
+//!   the reported number differs; both are rejected where text is required.
 //! * Nesting deeper than 32 levels is rejected (`yaml-limit`); the tree is built recursively.
+//! * Throughput is bounded by the YAML parser underneath serde-saphyr; see
+//!   `docs/benchmarks.md` for figures (the 50,000 manifests per second target is not met).
+//! * Template positions inside folded multi-line quoted scalars fall back to the start of the
+//!   value; plain, single- and double-quoted one-line and block scalars are exact.
+//! * In a Helm chart file, ESO checks of a template run only when Helm's output is known
+//!   without values (escaped templates and literals); YAML that is only valid after Helm
+//!   rendering (`{{- if }}` lines) is a `yaml-syntax` error.
 //! * Regular expressions are checked with the `regex` crate, not Go's RE2: `\Q…\E` is
 //!   translated, but Go 1.19 rejects `(?<name>…)` which is accepted here, and messages are
 //!   the `regex` crate's.

@@ -1,6 +1,6 @@
 //! Replays the committed fuzz corpora through the fuzz targets' own checks, on stable Rust.
 
-#[path = "../../../fuzz/checks/eso.rs"]
+#[path = "../../../fuzz/common/eso.rs"]
 mod checks;
 
 fn replay(target: &str, check: fn(&[u8])) {

@@ -156,9 +156,15 @@ struct Excerpt<'a> {
 /// underline relative to the excerpt.
 fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerpt<'a>> {
     let text = document.text();
-    let offset = diagnostic.span.offset.min(text.len());
+    let mut offset = diagnostic.span.offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end_of_span = (offset + diagnostic.span.len).min(text.len());
+    let mut end_of_span = (offset + diagnostic.span.len).min(text.len());
+    while !text.is_char_boundary(end_of_span) {
+        end_of_span += 1;
+    }
     let end = text[end_of_span..]
         .find('\n')
         .map_or(text.len(), |i| end_of_span + i);
@@ -196,7 +202,7 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
         Cow::Owned(masked)
     };
 
-    let first_line = text_line_number(document.text(), start);
+    let first_line = document.span_at(start, 0).line as usize;
     Some(Excerpt {
         text,
         first_line,
@@ -204,13 +210,6 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
     })
 }
 
-fn text_line_number(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
 
 /// The JSON report for CI: every diagnostic with its code, severity, file, document, path,
 /// line, column, byte range, help, and counts per severity.

@@ -39,8 +39,8 @@ const ENGINE_V1_FUNCTIONS: [(&str, &str); 7] = [
 ];
 
 /// Which keys the data map of an ExternalSecret can hold.
-pub(crate) struct ProducedKeys {
-    exact: Vec<String>,
+pub(crate) struct ProducedKeys<'a> {
+    exact: Vec<&'a str>,
     shapes: Vec<KeyShape>,
 }
 
@@ -51,9 +51,9 @@ enum KeyShape {
     Converted { prefix: String },
 }
 
-impl ProducedKeys {
-    pub(crate) fn of(es: &ExternalSecret) -> Self {
-        let exact = es.spec.data.iter().map(|d| d.secret_key.clone()).collect();
+impl<'a> ProducedKeys<'a> {
+    pub(crate) fn of(es: &'a ExternalSecret) -> Self {
+        let exact = es.spec.data.iter().map(|d| d.secret_key.as_str()).collect();
         let mut shapes = Vec::new();
         for entry in &es.spec.data_from {
             let generator = entry
@@ -87,7 +87,7 @@ impl ProducedKeys {
 
     /// Whether the data map may hold `key`.
     pub(crate) fn may_hold(&self, key: &str) -> bool {
-        self.exact.iter().any(|k| k == key)
+        self.exact.contains(&key)
             || self.shapes.iter().any(|shape| match shape {
                 KeyShape::Any => true,
                 KeyShape::Converted { prefix } => {
@@ -258,7 +258,7 @@ fn check_one(
     source: &Source<'_>,
     text: &str,
     exact_positions: bool,
-    produced: &ProducedKeys,
+    produced: &ProducedKeys<'_>,
     outputs: &[&str],
 ) -> Class {
     let place = |cx: &Context<'_>, range: Range<usize>| -> Span {
@@ -422,15 +422,14 @@ fn check_keys(
     source: &Source<'_>,
     text: &str,
     references: &References,
-    produced: &ProducedKeys,
+    produced: &ProducedKeys<'_>,
     outputs: &[&str],
     place: &impl Fn(&Context<'_>, Range<usize>) -> Span,
 ) {
     for field in references.fields().iter().filter(|f| f.on_data()) {
         let key = field.key();
-        let span = place(cx, field.span());
-        let written = text.get(field.span()).unwrap_or(key).to_owned();
         if field.chained() {
+            let written = text.get(field.span()).unwrap_or(key);
             let joined = written.trim_start_matches('$').trim_start_matches('.');
             let message = if produced.may_hold(joined) {
                 Some(format!(
@@ -446,6 +445,7 @@ fn check_keys(
                 None
             };
             if let Some(message) = message {
+                let span = place(cx, field.span());
                 let diagnostic = cx
                     .document
                     .diagnostic(
@@ -467,6 +467,7 @@ fn check_keys(
         if produced.may_hold(key) {
             continue;
         }
+        let span = place(cx, field.span());
         let diagnostic = if outputs.contains(&key) {
             template_data_reference(cx, source, key, span)
         } else {
@@ -533,8 +534,8 @@ fn template_data_reference(
         ))
 }
 
-fn missing_help(produced: &ProducedKeys, key: &str) -> String {
-    let known: Vec<&str> = produced.exact.iter().map(String::as_str).collect();
+fn missing_help(produced: &ProducedKeys<'_>, key: &str) -> String {
+    let known: Vec<&str> = produced.exact.clone();
     let close = crate::document::closest(key, &known);
     let mut help = match close {
         Some(close) => format!("did you mean `{close}`? "),

@@ -1,5 +1,7 @@
 //! Checks shared by the keyless-eso fuzz targets and the crate's stable corpus-replay test
 //! (`crates/keyless-eso/tests/fuzz_corpus.rs`), so both run exactly the same assertions.
+// Each fuzz target uses one of the two checks.
+#![allow(dead_code)]
 
 use keyless_eso::{
     Document, GoDuration, KnownStore, Manifest, Options, RenderOptions, SecretStoreKind,
