@@ -1,1 +1,3 @@
 //! External Secrets Operator model, validation, Go-template rendering and sync decisions.
+
+pub mod gjson;
