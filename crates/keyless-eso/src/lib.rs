@@ -1,3 +1,5 @@
 //! External Secrets Operator model, validation, Go-template rendering and sync decisions.
 
+pub mod extract;
 pub mod gjson;
+pub mod value;
