@@ -2,4 +2,5 @@
 
 pub mod extract;
 pub mod gjson;
+pub mod template;
 pub mod value;
