@@ -2,5 +2,6 @@
 
 pub mod extract;
 pub mod gjson;
+pub mod render;
 pub mod template;
 pub mod value;

@@ -151,7 +151,12 @@ impl Value {
     pub fn from_bytes_map(data: &BTreeMap<String, Vec<u8>>) -> Self {
         let map = data
             .iter()
-            .map(|(key, value)| (GoString::from(key.as_str()), GoString::from(value.as_slice())))
+            .map(|(key, value)| {
+                (
+                    GoString::from(key.as_str()),
+                    GoString::from(value.as_slice()),
+                )
+            })
             .collect();
         Self::StrMap(Arc::new(map))
     }
@@ -280,11 +285,17 @@ impl fmt::Debug for Value {
             Self::String(text) => write!(f, "String(<{} bytes>)", text.len()),
             Self::StrMap(map) => f
                 .debug_map()
-                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
+                .entries(
+                    map.iter()
+                        .map(|(key, value)| (key.to_string_lossy(), value)),
+                )
                 .finish(),
             Self::Map(map) => f
                 .debug_map()
-                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
+                .entries(
+                    map.iter()
+                        .map(|(key, value)| (key.to_string_lossy(), value)),
+                )
                 .finish(),
             Self::List(items) => f.debug_list().entries(items.iter()).finish(),
             Self::StrList(items) => f.debug_list().entries(items.iter()).finish(),
@@ -306,8 +317,14 @@ mod tests {
 
     #[test]
     fn go_type_names_match_reflect() {
-        assert_eq!(Value::Map(Arc::default()).go_type(), Some("map[string]interface {}"));
-        assert_eq!(Value::List(Arc::default()).go_type(), Some("[]interface {}"));
+        assert_eq!(
+            Value::Map(Arc::default()).go_type(),
+            Some("map[string]interface {}")
+        );
+        assert_eq!(
+            Value::List(Arc::default()).go_type(),
+            Some("[]interface {}")
+        );
         assert_eq!(Value::Nil.go_type(), None);
     }
 }
