@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::value::SecretValue;
+use crate::model::SecretValue;
 
 /// Go's nesting limit for `encoding/json`.
 const MAX_DEPTH: usize = 10_000;

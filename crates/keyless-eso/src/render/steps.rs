@@ -6,88 +6,58 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::model::{ConversionStrategy, DecodingStrategy, ExternalSecretRewrite, SecretValue};
 use crate::render::error::FetchError;
 use crate::render::gobase64::{self, Alphabet};
 use crate::render::goregex;
 use crate::template::{ExecOptions, MissingKey, Template, Value};
-use crate::value::SecretValue;
 
 /// A map of Secret keys to values, as the pipeline passes it along.
 pub(crate) type DataMap = BTreeMap<String, SecretValue>;
 
-/// `decodingStrategy` (an omitted value is `None`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Decoding {
-    #[default]
-    None,
-    Base64,
-    Base64Url,
-    Auto,
-}
-
-/// `conversionStrategy` (an omitted value is `Default`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Conversion {
-    #[default]
-    Default,
-    Unicode,
-}
-
-impl Conversion {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Default => "Default",
-            Self::Unicode => "Unicode",
-        }
+fn conversion_name(strategy: ConversionStrategy) -> &'static str {
+    match strategy {
+        ConversionStrategy::Default => "Default",
+        ConversionStrategy::Unicode => "Unicode",
     }
 }
 
-/// One `rewrite[]` operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Rewrite {
-    /// `regexp: {source, target}`.
-    Regexp { source: String, target: String },
-    /// `transform: {template}`.
-    Transform { template: String },
-    /// `merge: {...}`, which rendering does not perform.
-    Merge,
-}
-
 /// ESO's `Decode`: applies a decoding strategy to one value.
-pub(crate) fn decode(strategy: Decoding, value: SecretValue) -> Result<SecretValue, FetchError> {
-    let decoded = match strategy {
-        Decoding::None => return Ok(value),
-        Decoding::Base64 => {
-            gobase64::decode(Alphabet::Standard, value.expose()).map_err(|source| {
-                FetchError::Decode {
+pub(crate) fn decode(
+    strategy: Option<DecodingStrategy>,
+    value: SecretValue,
+) -> Result<SecretValue, FetchError> {
+    let decoded =
+        match strategy.unwrap_or(DecodingStrategy::None) {
+            DecodingStrategy::None => return Ok(value),
+            DecodingStrategy::Base64 => gobase64::decode(Alphabet::Standard, value.expose())
+                .map_err(|source| FetchError::Decode {
                     strategy: "Base64",
                     source,
-                }
-            })?
-        }
-        Decoding::Base64Url => {
-            gobase64::decode(Alphabet::UrlSafe, value.expose()).map_err(|source| {
-                FetchError::Decode {
+                })?,
+            DecodingStrategy::Base64Url => gobase64::decode(Alphabet::UrlSafe, value.expose())
+                .map_err(|source| FetchError::Decode {
                     strategy: "Base64URL",
                     source,
+                })?,
+            DecodingStrategy::Auto => {
+                match gobase64::decode(Alphabet::Standard, value.expose())
+                    .or_else(|_| gobase64::decode(Alphabet::UrlSafe, value.expose()))
+                {
+                    Ok(decoded) => decoded,
+                    // Auto falls back to the raw value: plain text that is not base64 stays as is.
+                    Err(_) => return Ok(value),
                 }
-            })?
-        }
-        Decoding::Auto => {
-            match gobase64::decode(Alphabet::Standard, value.expose())
-                .or_else(|_| gobase64::decode(Alphabet::UrlSafe, value.expose()))
-            {
-                Ok(decoded) => decoded,
-                // Auto falls back to the raw value: plain text that is not base64 stays as is.
-                Err(_) => return Ok(value),
             }
-        }
-    };
+        };
     Ok(SecretValue::new(decoded))
 }
 
 /// ESO's `DecodeMap`: applies a decoding strategy to every value of a map.
-pub(crate) fn decode_map(strategy: Decoding, map: DataMap) -> Result<DataMap, FetchError> {
+pub(crate) fn decode_map(
+    strategy: Option<DecodingStrategy>,
+    map: DataMap,
+) -> Result<DataMap, FetchError> {
     map.into_iter()
         .map(|(key, value)| Ok((key, decode(strategy, value)?)))
         .collect()
@@ -102,7 +72,8 @@ fn invalid_key_character() -> Option<&'static Regex> {
 }
 
 /// ESO's `convert`: replaces every character that is not a letter, a number, `-`, `.` or `_`.
-pub(crate) fn convert_key(strategy: Conversion, key: &str) -> String {
+pub(crate) fn convert_key(strategy: Option<ConversionStrategy>, key: &str) -> String {
+    let strategy = strategy.unwrap_or(ConversionStrategy::Default);
     let Some(pattern) = invalid_key_character() else {
         return key.to_owned();
     };
@@ -110,8 +81,8 @@ pub(crate) fn convert_key(strategy: Conversion, key: &str) -> String {
         .replace_all(key, |captures: &regex::Captures<'_>| {
             let text = captures.get(0).map_or("", |m| m.as_str());
             match strategy {
-                Conversion::Default => "_".repeat(text.chars().count()),
-                Conversion::Unicode => text
+                ConversionStrategy::Default => "_".repeat(text.chars().count()),
+                ConversionStrategy::Unicode => text
                     .chars()
                     .map(|ch| format!("_U{:04x}_", u32::from(ch)))
                     .collect(),
@@ -121,13 +92,17 @@ pub(crate) fn convert_key(strategy: Conversion, key: &str) -> String {
 }
 
 /// ESO's `ConvertKeys`: converts every key; two keys that become equal are an error.
-pub(crate) fn convert_keys(strategy: Conversion, map: DataMap) -> Result<DataMap, FetchError> {
+pub(crate) fn convert_keys(
+    strategy: Option<ConversionStrategy>,
+    map: DataMap,
+) -> Result<DataMap, FetchError> {
     let mut out = DataMap::new();
     for (key, value) in map {
         let converted = convert_key(strategy, &key);
         if out.contains_key(&converted) {
+            let strategy = conversion_name(strategy.unwrap_or(ConversionStrategy::Default));
             return Err(FetchError::KeyCollision {
-                strategy: strategy.name(),
+                strategy,
                 key: converted,
             });
         }
@@ -170,16 +145,22 @@ pub(crate) fn validate_keys(map: &mut DataMap) -> Result<(), FetchError> {
 }
 
 /// ESO's `RewriteMap`: applies the operations in order.
-pub(crate) fn rewrite(operations: &[Rewrite], mut map: DataMap) -> Result<DataMap, FetchError> {
+pub(crate) fn rewrite(
+    operations: &[ExternalSecretRewrite],
+    mut map: DataMap,
+) -> Result<DataMap, FetchError> {
     for (index, operation) in operations.iter().enumerate() {
-        map = match operation {
-            Rewrite::Regexp { source, target } => rewrite_regexp(index, source, target, map)?,
-            Rewrite::Transform { template } => rewrite_transform(index, template, map)?,
-            Rewrite::Merge => {
-                return Err(FetchError::Unsupported {
-                    what: "rewrite.merge".to_owned(),
-                });
-            }
+        map = if let Some(regexp) = &operation.regexp {
+            rewrite_regexp(index, &regexp.source, &regexp.target, map)?
+        } else if let Some(transform) = &operation.transform {
+            rewrite_transform(index, &transform.template, map)?
+        } else if operation.merge.is_some() {
+            return Err(FetchError::Unsupported {
+                what: "rewrite.merge".to_owned(),
+            });
+        } else {
+            // ESO skips an operation with none of the three set (the webhook rejects it).
+            map
         };
     }
     Ok(map)
@@ -243,6 +224,16 @@ mod tests {
             .collect()
     }
 
+    fn regexp(source: &str, target: &str) -> ExternalSecretRewrite {
+        ExternalSecretRewrite {
+            regexp: Some(crate::model::RewriteRegexp {
+                source: source.to_owned(),
+                target: target.to_owned(),
+            }),
+            ..ExternalSecretRewrite::default()
+        }
+    }
+
     fn text(map: &DataMap) -> Vec<(String, String)> {
         map.iter()
             .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v.expose()).into_owned()))
@@ -251,17 +242,21 @@ mod tests {
 
     #[test]
     fn case_18_auto_decodes_plain_values_that_happen_to_be_base64() {
-        let decoded = decode(Decoding::Auto, SecretValue::from("1234")).expect("auto never fails");
+        let decoded = decode(Some(DecodingStrategy::Auto), SecretValue::from("1234"))
+            .expect("auto never fails");
         assert_eq!(decoded.expose(), [0xd7, 0x6d, 0xf8]);
-        let plain = decode(Decoding::Auto, SecretValue::from("hello!")).expect("falls back");
+        let plain =
+            decode(Some(DecodingStrategy::Auto), SecretValue::from("hello!")).expect("falls back");
         assert_eq!(plain.expose(), b"hello!");
-        let url = decode(Decoding::Auto, SecretValue::from("-_-_")).expect("url alphabet");
+        let url =
+            decode(Some(DecodingStrategy::Auto), SecretValue::from("-_-_")).expect("url alphabet");
         assert_eq!(url.expose(), [0xfb, 0xff, 0xbf]);
     }
 
     #[test]
     fn case_17_base64_strategy_fails_loudly() {
-        let error = decode(Decoding::Base64, SecretValue::from("hello!")).unwrap_err();
+        let error =
+            decode(Some(DecodingStrategy::Base64), SecretValue::from("hello!")).unwrap_err();
         assert_eq!(
             error.eso_message(),
             "error applying decoding strategy Base64 to data: illegal base64 data at input byte 5"
@@ -271,16 +266,25 @@ mod tests {
     #[test]
     fn key_conversion_default_and_unicode() {
         assert_eq!(
-            convert_key(Conversion::Default, "/app/db/pass"),
+            convert_key(Some(ConversionStrategy::Default), "/app/db/pass"),
             "_app_db_pass"
         );
-        assert_eq!(convert_key(Conversion::Unicode, "/a"), "_U002f_a");
-        assert_eq!(convert_key(Conversion::Default, "é-x.y_z٣"), "é-x.y_z٣");
         assert_eq!(
-            convert_key(Conversion::Unicode, "a b∕c"),
+            convert_key(Some(ConversionStrategy::Unicode), "/a"),
+            "_U002f_a"
+        );
+        assert_eq!(
+            convert_key(Some(ConversionStrategy::Default), "é-x.y_z٣"),
+            "é-x.y_z٣"
+        );
+        assert_eq!(
+            convert_key(Some(ConversionStrategy::Unicode), "a b∕c"),
             "a_U0020_b_U2215_c"
         );
-        let collision = convert_keys(Conversion::Default, map(&[("a/b", "1"), ("a:b", "2")]));
+        let collision = convert_keys(
+            Some(ConversionStrategy::Default),
+            map(&[("a/b", "1"), ("a:b", "2")]),
+        );
         assert_eq!(
             collision.unwrap_err().eso_message(),
             "error applying conversion strategy Default to keys: secret name collision during \
@@ -312,10 +316,7 @@ mod tests {
     #[test]
     fn case_19_rewrite_runs_on_raw_names() {
         let data = map(&[("/path/to/svc/secret1", "a"), ("/path/to/svc/secret2", "b")]);
-        let operations = [Rewrite::Regexp {
-            source: "/path/to/svc/(.*)".to_owned(),
-            target: "$1".to_owned(),
-        }];
+        let operations = [regexp("/path/to/svc/(.*)", "$1")];
         let out = rewrite(&operations, data).expect("rewrites");
         assert_eq!(
             text(&out),
@@ -328,10 +329,7 @@ mod tests {
 
     #[test]
     fn rewrite_errors_have_eso_shape() {
-        let operations = [Rewrite::Regexp {
-            source: "(".to_owned(),
-            target: String::new(),
-        }];
+        let operations = [regexp("(", "")];
         let message = rewrite(&operations, map(&[("a", "1")]))
             .unwrap_err()
             .eso_message();
@@ -346,8 +344,11 @@ mod tests {
 
     #[test]
     fn transform_uses_the_template_engine_without_missingkey_error() {
-        let operations = [Rewrite::Transform {
-            template: "{{ .value }}-x{{ .nope }}".to_owned(),
+        let operations = [ExternalSecretRewrite {
+            transform: Some(crate::model::RewriteTransform {
+                template: "{{ .value }}-x{{ .nope }}".to_owned(),
+            }),
+            ..ExternalSecretRewrite::default()
         }];
         let out = rewrite(&operations, map(&[("key", "v")])).expect("transforms");
         assert_eq!(text(&out), [("key-x<no value>".to_owned(), "v".to_owned())]);
