@@ -3,6 +3,7 @@
 mod error;
 pub(crate) mod gobase64;
 pub(crate) mod goregex;
+mod kv_yaml;
 pub(crate) mod steps;
 
 pub use error::{FetchError, RenderError, TemplateSite};
