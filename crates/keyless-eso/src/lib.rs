@@ -160,6 +160,7 @@ mod path;
 pub mod provider;
 pub mod render;
 pub mod source;
+pub mod sync;
 
 pub mod template;
 mod validate;

@@ -94,8 +94,10 @@ fn key_to_string(key: &Node) -> Result<String, String> {
         Node::Scalar(Scalar::Int(number)) => Ok(number.to_string()),
         Node::Scalar(Scalar::Bool(flag)) => Ok(flag.to_string()),
         // sigs.k8s.io/yaml formats float keys with 32-bit precision.
-        Node::Scalar(Scalar::Float(number)) => Ok(go_special_float(*number)
-            .map_or_else(|| format_go_g(f64::from(*number as f32), true), str::to_owned)),
+        Node::Scalar(Scalar::Float(number)) => Ok(go_special_float(*number).map_or_else(
+            || format_go_g(f64::from(*number as f32), true),
+            str::to_owned,
+        )),
         Node::Scalar(Scalar::Null) => Err(
             "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, \
              value: <redacted>"
@@ -143,7 +145,11 @@ fn format_go_g(value: f64, single: bool) -> String {
         return if value.is_sign_negative() { "-0" } else { "0" }.to_owned();
     }
     // Rust's `{:e}` gives the shortest round-trip digits: "1.5e3", "-1e-7".
-    let scientific = if single { format!("{:e}", value as f32) } else { format!("{value:e}") };
+    let scientific = if single {
+        format!("{:e}", value as f32)
+    } else {
+        format!("{value:e}")
+    };
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let negative = mantissa.starts_with('-');
@@ -191,7 +197,10 @@ fn format_go_g(value: f64, single: bool) -> String {
 
 /// Reads the first YAML document into a [`Node`] tree; `None` for an empty stream.
 fn read_first_document(text: &str) -> Result<Option<Node>, String> {
-    let mut reader = Reader { parser: Parser::new_from_str(text), anchors: BTreeMap::new() };
+    let mut reader = Reader {
+        parser: Parser::new_from_str(text),
+        anchors: BTreeMap::new(),
+    };
     loop {
         match reader.next()? {
             None | Some(Event::StreamEnd) => return Ok(None),
@@ -233,7 +242,8 @@ impl<'input> Reader<'input> {
     }
 
     fn next_required(&mut self) -> Result<Event<'input>, String> {
-        self.next()?.ok_or_else(|| "error converting YAML to JSON: yaml: unexpected end".to_owned())
+        self.next()?
+            .ok_or_else(|| "error converting YAML to JSON: yaml: unexpected end".to_owned())
     }
 
     fn node(&mut self, event: Event<'input>, depth: usize) -> Result<Node, String> {
@@ -290,10 +300,12 @@ impl<'input> Reader<'input> {
                 .get(&id)
                 .cloned()
                 .ok_or_else(|| "error converting YAML to JSON: yaml: unknown anchor".to_owned()),
-            Event::UnresolvedAlias(name) => {
-                Err(format!("error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"))
+            Event::UnresolvedAlias(name) => Err(format!(
+                "error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"
+            )),
+            _ => {
+                Err("error converting YAML to JSON: yaml: unexpected document structure".to_owned())
             }
-            other => Err(format!("error converting YAML to JSON: yaml: unexpected {other:?}")),
         }
     }
 
@@ -321,8 +333,10 @@ fn resolve_plain(text: &str) -> Scalar {
         ".nan" | ".NaN" | ".NAN" => return Scalar::Float(f64::NAN),
         _ => {}
     }
-    let starts_numeric =
-        text.as_bytes().first().is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
+    let starts_numeric = text
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
     if !starts_numeric {
         return Scalar::Text(text.to_owned());
     }
@@ -364,7 +378,11 @@ fn parse_go_int_base0(text: &str) -> Option<i128> {
         return None;
     }
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
-    let value = if negative { -i128::from(magnitude) } else { i128::from(magnitude) };
+    let value = if negative {
+        -i128::from(magnitude)
+    } else {
+        i128::from(magnitude)
+    };
     // ParseInt covers i64; ParseUint adds the positive range up to u64::MAX.
     (value >= i128::from(i64::MIN)).then_some(value)
 }
@@ -373,11 +391,16 @@ fn parse_go_int_base0(text: &str) -> Option<i128> {
 fn is_yaml_float(text: &str) -> bool {
     let body = text.strip_prefix(['-', '+']).unwrap_or(text);
     let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (body.get(..at).unwrap_or_default(), Some(body.get(at + 1..).unwrap_or_default())),
+        Some(at) => (
+            body.get(..at).unwrap_or_default(),
+            Some(body.get(at + 1..).unwrap_or_default()),
+        ),
         None => (body, None),
     };
     let mantissa_ok = match mantissa.split_once('.') {
-        Some(("", fraction)) => !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()),
+        Some(("", fraction)) => {
+            !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit())
+        }
         Some((whole, fraction)) => {
             !whole.is_empty()
                 && whole.bytes().all(|b| b.is_ascii_digit())
@@ -397,7 +420,11 @@ mod tests {
     use super::*;
 
     fn one(line: &str) -> Result<String, String> {
-        parse(line).map(|map| map.get("pw").cloned().unwrap_or_else(|| "<absent>".to_owned()))
+        parse(line).map(|map| {
+            map.get("pw")
+                .cloned()
+                .unwrap_or_else(|| "<absent>".to_owned())
+        })
     }
 
     #[test]
@@ -423,7 +450,10 @@ mod tests {
         assert_eq!(one("pw: 0.00001").as_deref(), Ok("1e-05"));
         assert_eq!(one("pw: 1e400").as_deref(), Ok("1e400"));
         assert_eq!(one("pw: 2024-01-02").as_deref(), Ok("2024-01-02"));
-        assert_eq!(one("pw: 18446744073709551615").as_deref(), Ok("18446744073709551615"));
+        assert_eq!(
+            one("pw: 18446744073709551615").as_deref(),
+            Ok("18446744073709551615")
+        );
         assert_eq!(one("pw: !!str 0123").as_deref(), Ok("0123"));
         assert_eq!(one("pw: |\n  block\n").as_deref(), Ok("block\n"));
     }
@@ -436,14 +466,25 @@ mod tests {
     #[test]
     fn shape_errors_use_go_json_words() {
         let nested = one("pw: {a: b}").unwrap_err();
-        assert!(nested.ends_with("cannot unmarshal object into Go value of type string"), "{nested}");
+        assert!(
+            nested.ends_with("cannot unmarshal object into Go value of type string"),
+            "{nested}"
+        );
         let list = one("pw: [1]").unwrap_err();
-        assert!(list.ends_with("cannot unmarshal array into Go value of type string"), "{list}");
+        assert!(
+            list.ends_with("cannot unmarshal array into Go value of type string"),
+            "{list}"
+        );
         let scalar = parse("just text").unwrap_err();
-        assert!(scalar.ends_with("cannot unmarshal string into Go value of type map[string]string"));
+        assert!(
+            scalar.ends_with("cannot unmarshal string into Go value of type map[string]string")
+        );
         assert_eq!(parse("").map(|m| m.len()), Ok(0));
         let bad = one("pw: a: b").unwrap_err();
-        assert!(bad.starts_with("error converting YAML to JSON: yaml: line 1: "), "{bad}");
+        assert!(
+            bad.starts_with("error converting YAML to JSON: yaml: line 1: "),
+            "{bad}"
+        );
         assert!(bad.contains("mapping values are not allowed"), "{bad}");
     }
 
