@@ -21,7 +21,6 @@ pub(crate) struct Tree {
 /// A sequence of nodes.
 #[derive(Debug, Default)]
 pub(crate) struct ListNode {
-    pub(crate) pos: usize,
     pub(crate) nodes: Vec<Node>,
 }
 
@@ -39,11 +38,7 @@ pub(crate) enum Node {
     /// `{{with}}`.
     With(BranchNode),
     /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place).
-    Template {
-        pos: usize,
-        name: String,
-        pipe: Option<PipeNode>,
-    },
+    Template { pos: usize, name: String, pipe: Option<PipeNode> },
     /// `{{break}}`.
     Break { pos: usize },
     /// `{{continue}}`.
@@ -109,24 +104,11 @@ pub(crate) struct NumberNode {
 #[derive(Debug)]
 pub(crate) enum Arg {
     /// `.Field.Chain`; `spans` locates each `.Name` in the source.
-    Field {
-        pos: usize,
-        ident: Vec<String>,
-        spans: Vec<Range<usize>>,
-    },
+    Field { pos: usize, ident: Vec<String>, spans: Vec<Range<usize>> },
     /// `(pipeline).Field` or `function.Field`.
-    Chain {
-        pos: usize,
-        node: Box<Arg>,
-        fields: Vec<String>,
-        spans: Vec<Range<usize>>,
-    },
+    Chain { pos: usize, node: Box<Arg>, fields: Vec<String>, spans: Vec<Range<usize>> },
     /// A function name.
-    Identifier {
-        pos: usize,
-        name: String,
-        func: FuncRef,
-    },
+    Identifier { pos: usize, name: String, func: FuncRef },
     /// `.`
     Dot { pos: usize },
     /// `nil`
@@ -136,11 +118,7 @@ pub(crate) enum Arg {
     /// A number.
     Number(NumberNode),
     /// A quoted string: its source text and its value.
-    String {
-        pos: usize,
-        quoted: String,
-        text: GoString,
-    },
+    String { pos: usize, quoted: String, text: GoString },
     /// A variable.
     Variable(VariableNode),
     /// A parenthesized pipeline.
@@ -244,7 +222,9 @@ impl fmt::Display for VariableNode {
 impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Field { ident, .. } => ident.iter().try_for_each(|name| write!(f, ".{name}")),
+            Self::Field { ident, .. } => {
+                ident.iter().try_for_each(|name| write!(f, ".{name}"))
+            }
             Self::Chain { node, fields, .. } => {
                 match node.as_ref() {
                     Self::Pipe(pipe) => write!(f, "({pipe})")?,
@@ -271,7 +251,6 @@ pub(crate) enum NodeRef<'t> {
     Pipe(&'t PipeNode),
     Command(&'t CommandNode),
     Arg(&'t Arg),
-    Variable(&'t VariableNode),
 }
 
 impl NodeRef<'_> {
@@ -288,7 +267,6 @@ impl NodeRef<'_> {
             Self::Pipe(pipe) => pipe.pos,
             Self::Command(command) => command.pos,
             Self::Arg(arg) => arg.pos(),
-            Self::Variable(variable) => variable.pos,
         }
     }
 }
@@ -300,7 +278,6 @@ impl fmt::Display for NodeRef<'_> {
             Self::Pipe(pipe) => write!(f, "{pipe}"),
             Self::Command(command) => write!(f, "{command}"),
             Self::Arg(arg) => write!(f, "{arg}"),
-            Self::Variable(variable) => write!(f, "{variable}"),
         }
     }
 }

@@ -92,6 +92,7 @@ mod error;
 mod exec;
 mod funcs;
 mod gofmt;
+mod json;
 mod lexer;
 mod parser;
 mod references;
@@ -105,7 +106,8 @@ use std::collections::BTreeMap;
 pub use error::{TemplateError, TemplateErrorKind};
 pub use funcs::{is_eso_function, is_supported_function, supported_functions};
 pub use references::{
-    FieldReference, FunctionReference, IndexReference, References, SelectorKind, SelectorReference,
+    FieldReference, FunctionReference, IndexReference, References, SelectorKind,
+    SelectorReference,
 };
 pub use value::{GoString, Value};
 
@@ -144,11 +146,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_output_bytes: 16 << 20,
-            max_steps: 1_000_000,
-            max_depth: 200,
-        }
+        Self { max_output_bytes: 16 << 20, max_steps: 1_000_000, max_depth: 200 }
     }
 }
 
@@ -231,11 +229,7 @@ impl Template {
         right_delimiter: &str,
     ) -> Result<Self, TemplateError> {
         let parsed = parser::parse(name, text, left_delimiter, right_delimiter)?;
-        Ok(Self {
-            name: name.to_owned(),
-            text: text.to_owned(),
-            trees: parsed.trees,
-        })
+        Ok(Self { name: name.to_owned(), text: text.to_owned(), trees: parsed.trees })
     }
 
     /// The template's name (ESO: the output key).
@@ -294,10 +288,7 @@ impl Template {
     /// # Errors
     ///
     /// An execution error with Go's message.
-    pub fn execute_bytes(
-        &self,
-        data: &BTreeMap<String, Vec<u8>>,
-    ) -> Result<Vec<u8>, TemplateError> {
+    pub fn execute_bytes(&self, data: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, TemplateError> {
         self.execute_value(&Value::from_bytes_map(data))
     }
 
@@ -316,11 +307,7 @@ impl Template {
     /// # Errors
     ///
     /// An execution error with Go's message, or a [`TemplateErrorKind::Limit`] error.
-    pub fn execute_with(
-        &self,
-        data: &Value,
-        options: &ExecOptions,
-    ) -> Result<Vec<u8>, TemplateError> {
+    pub fn execute_with(&self, data: &Value, options: &ExecOptions) -> Result<Vec<u8>, TemplateError> {
         exec::execute(self, data, options)
     }
 

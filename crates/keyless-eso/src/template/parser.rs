@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use super::ast::{
-    Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NumberNode, PipeNode, Tree, VariableNode,
+    Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NumberNode, PipeNode, Tree,
+    VariableNode,
 };
 use super::error::{TemplateError, TemplateErrorKind};
 use super::funcs;
@@ -50,7 +51,7 @@ impl TreeState {
 /// Something `itemList` returns besides ordinary nodes.
 enum Item {
     Node(Node),
-    Else { pos: usize },
+    Else,
     End,
 }
 
@@ -83,13 +84,8 @@ pub(crate) fn parse(
         nesting: 0,
     };
     let root = parser.parse_top()?;
-    parser.add_tree(Tree {
-        name: name.to_owned(),
-        root,
-    })?;
-    Ok(Parsed {
-        trees: parser.trees,
-    })
+    parser.add_tree(Tree { name: name.to_owned(), root })?;
+    Ok(Parsed { trees: parser.trees })
 }
 
 /// Go's `IsEmptyTree`: nothing but whitespace text.
@@ -104,19 +100,10 @@ impl Parser<'_> {
     // ----- token plumbing (Go's next/backup/peek) -----
 
     fn lex_next(&mut self) -> Token {
-        let token = self
-            .tokens
-            .get(self.next_token)
-            .cloned()
-            .unwrap_or_else(|| {
-                // The token list always ends with EOF or an error; past it, keep returning EOF.
-                Token {
-                    kind: TokenKind::Eof,
-                    pos: self.text.len(),
-                    value: String::new(),
-                    line: 0,
-                }
-            });
+        let token = self.tokens.get(self.next_token).cloned().unwrap_or_else(|| {
+            // The token list always ends with EOF or an error; past it, keep returning EOF.
+            Token { kind: TokenKind::Eof, pos: self.text.len(), value: String::new(), line: 0 }
+        });
         if self.next_token < self.tokens.len() {
             self.next_token += 1;
         }
@@ -129,18 +116,11 @@ impl Parser<'_> {
         } else {
             self.state.lookahead[0] = Some(self.lex_next());
         }
-        self.state.lookahead[self.state.peek_count]
-            .clone()
-            .unwrap_or_else(|| self.eof_token())
+        self.state.lookahead[self.state.peek_count].clone().unwrap_or_else(|| self.eof_token())
     }
 
     fn eof_token(&self) -> Token {
-        Token {
-            kind: TokenKind::Eof,
-            pos: self.text.len(),
-            value: String::new(),
-            line: 0,
-        }
+        Token { kind: TokenKind::Eof, pos: self.text.len(), value: String::new(), line: 0 }
     }
 
     fn backup(&mut self) {
@@ -201,10 +181,7 @@ impl Parser<'_> {
         if token.kind == TokenKind::Error {
             let mut extra = String::new();
             if self.state.action_line != 0 && self.state.action_line != token.line {
-                extra = format!(
-                    " in action started at {}:{}",
-                    self.parse_name, self.state.action_line
-                );
+                extra = format!(" in action started at {}:{}", self.parse_name, self.state.action_line);
                 if token.value.ends_with(" action") {
                     extra = extra[" in action".len()..].to_owned();
                 }
@@ -272,23 +249,19 @@ impl Parser<'_> {
     // ----- productions -----
 
     fn parse_top(&mut self) -> ParseResult<ListNode> {
-        let mut root = ListNode {
-            pos: self.peek().pos,
-            nodes: Vec::new(),
-        };
+        let mut root = ListNode::default();
         while self.peek().kind != TokenKind::Eof {
             if self.peek().kind == TokenKind::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().kind == TokenKind::Define {
-                    self.with_tree_state("definition".to_owned(), Self::parse_definition)
-                        .0?;
+                    self.with_tree_state("definition".to_owned(), Self::parse_definition).0?;
                     continue;
                 }
                 self.backup2(delim);
             }
             match self.text_or_action()? {
                 Item::Node(node) => root.nodes.push(node),
-                Item::Else { .. } => return Err(self.error("unexpected {{else}}")),
+                Item::Else => return Err(self.error("unexpected {{else}}")),
                 Item::End => return Err(self.error("unexpected {{end}}")),
             }
         }
@@ -305,24 +278,21 @@ impl Parser<'_> {
         self.state.name = name.clone();
         self.expect(TokenKind::RightDelim, CONTEXT)?;
         let (root, end) = self.item_list()?;
-        if let Item::Else { .. } = end {
+        if let Item::Else = end {
             return Err(self.error(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
         self.add_tree(Tree { name, root })
     }
 
     fn unquote_name(&self, token: &Token) -> ParseResult<String> {
-        let bytes =
-            strconv::unquote(&token.value).ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
+        let bytes = strconv::unquote(&token.value).ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// Go's `itemList`: nodes up to `{{end}}` or `{{else}}`.
     fn item_list(&mut self) -> ParseResult<(ListNode, Item)> {
-        let mut list = ListNode {
-            pos: self.peek_non_space().pos,
-            nodes: Vec::new(),
-        };
+        self.peek_non_space();
+        let mut list = ListNode::default();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
                 Item::Node(node) => list.nodes.push(node),
@@ -369,18 +339,11 @@ impl Parser<'_> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
-        Ok(Item::Node(Node::Action {
-            pos: token.pos,
-            pipe,
-        }))
+        Ok(Item::Node(Node::Action { pos: token.pos, pipe }))
     }
 
     fn break_or_continue(&mut self, keyword: Token, is_break: bool) -> ParseResult<Node> {
-        let name = if is_break {
-            "{{break}}"
-        } else {
-            "{{continue}}"
-        };
+        let name = if is_break { "{{break}}" } else { "{{continue}}" };
         let token = self.next_non_space();
         if token.kind != TokenKind::RightDelim {
             return Err(self.unexpected(&token, name));
@@ -396,12 +359,11 @@ impl Parser<'_> {
     }
 
     fn else_control(&mut self) -> ParseResult<Item> {
-        let peeked = self.peek_non_space();
-        if peeked.kind == TokenKind::If {
-            return Ok(Item::Else { pos: peeked.pos });
+        if self.peek_non_space().kind == TokenKind::If {
+            return Ok(Item::Else);
         }
-        let token = self.expect(TokenKind::RightDelim, "else")?;
-        Ok(Item::Else { pos: token.pos })
+        self.expect(TokenKind::RightDelim, "else")?;
+        Ok(Item::Else)
     }
 
     fn if_control(&mut self) -> ParseResult<Node> {
@@ -410,11 +372,7 @@ impl Parser<'_> {
 
     fn branch_control(&mut self, context: &str) -> ParseResult<Node> {
         let branch = self.parse_control(false, context)?;
-        Ok(if context == "range" {
-            Node::Range(branch)
-        } else {
-            Node::With(branch)
-        })
+        Ok(if context == "range" { Node::Range(branch) } else { Node::With(branch) })
     }
 
     fn parse_control(&mut self, allow_else_if: bool, context: &str) -> ParseResult<BranchNode> {
@@ -426,11 +384,7 @@ impl Parser<'_> {
         result
     }
 
-    fn parse_control_body(
-        &mut self,
-        allow_else_if: bool,
-        context: &str,
-    ) -> ParseResult<BranchNode> {
+    fn parse_control_body(&mut self, allow_else_if: bool, context: &str) -> ParseResult<BranchNode> {
         let pipe = self.pipeline(context, TokenKind::RightDelim)?;
         if context == "range" {
             self.state.range_depth += 1;
@@ -443,20 +397,17 @@ impl Parser<'_> {
         let mut else_list = None;
         match next {
             Item::End => {}
-            Item::Else { pos } => {
+            Item::Else => {
                 if allow_else_if && self.peek().kind == TokenKind::If {
                     // `{{else if b}}` is `{{else}}{{if b}}...{{end}}{{end}}` with one `{{end}}`.
                     self.next();
                     let nested = self.if_control()?;
-                    else_list = Some(ListNode {
-                        pos,
-                        nodes: vec![nested],
-                    });
+                    else_list = Some(ListNode { nodes: vec![nested] });
                 } else {
                     let (list, next) = self.item_list()?;
                     match next {
                         Item::End => {}
-                        Item::Else { .. } => {
+                        Item::Else => {
                             return Err(self.error("expected end; found {{else}}"));
                         }
                         Item::Node(_) => {}
@@ -466,12 +417,7 @@ impl Parser<'_> {
             }
             Item::Node(_) => {}
         }
-        Ok(BranchNode {
-            pos: pipe.pos,
-            pipe,
-            list,
-            else_list,
-        })
+        Ok(BranchNode { pos: pipe.pos, pipe, list, else_list })
     }
 
     fn block_control(&mut self) -> ParseResult<Node> {
@@ -481,23 +427,16 @@ impl Parser<'_> {
         let pipe = self.pipeline(CONTEXT, TokenKind::RightDelim)?;
         let (listed, inner) = self.with_tree_state(name.clone(), Self::item_list);
         let (root, end) = listed?;
-        if let Item::Else { .. } = end {
+        if let Item::Else = end {
             return Err(self.error(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
         // Go adds the block through its own tree, so a redefinition error names the line of
         // the block's last token.
         let outer = std::mem::replace(&mut self.state, inner);
-        let added = self.add_tree(Tree {
-            name: name.clone(),
-            root,
-        });
+        let added = self.add_tree(Tree { name: name.clone(), root });
         self.state = outer;
         added?;
-        Ok(Node::Template {
-            pos: token.pos,
-            name,
-            pipe: Some(pipe),
-        })
+        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
     }
 
     fn template_control(&mut self) -> ParseResult<Node> {
@@ -509,11 +448,7 @@ impl Parser<'_> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
         }
-        Ok(Node::Template {
-            pos: token.pos,
-            name,
-            pipe,
-        })
+        Ok(Node::Template { pos: token.pos, name, pipe })
     }
 
     fn template_name(&self, token: &Token, context: &str) -> ParseResult<String> {
@@ -526,12 +461,7 @@ impl Parser<'_> {
     /// Go's `pipeline`: declarations, then commands separated by `|`.
     fn pipeline(&mut self, context: &str, end: TokenKind) -> ParseResult<PipeNode> {
         let token = self.peek_non_space();
-        let mut pipe = PipeNode {
-            pos: token.pos,
-            is_assign: false,
-            decl: Vec::new(),
-            cmds: Vec::new(),
-        };
+        let mut pipe = PipeNode { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
 
         'decls: loop {
             let variable = self.peek_non_space();
@@ -604,11 +534,7 @@ impl Parser<'_> {
         }
         for (index, command) in pipe.cmds.iter().enumerate().skip(1) {
             if let Some(
-                Arg::Bool { .. }
-                | Arg::Dot { .. }
-                | Arg::Nil { .. }
-                | Arg::Number(_)
-                | Arg::String { .. },
+                Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number(_) | Arg::String { .. },
             ) = command.args.first()
             {
                 return Err(self.error(format!(
@@ -621,10 +547,7 @@ impl Parser<'_> {
     }
 
     fn command(&mut self) -> ParseResult<CommandNode> {
-        let mut command = CommandNode {
-            pos: self.peek_non_space().pos,
-            args: Vec::new(),
-        };
+        let mut command = CommandNode { pos: self.peek_non_space().pos, args: Vec::new() };
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
@@ -663,43 +586,23 @@ impl Parser<'_> {
         // Fields after a field or variable extend it (taking the position of the first added
         // field, as Go does); fields after a literal are an error; anything else is a chain.
         Ok(Some(match node {
-            Arg::Field {
-                mut ident,
-                spans: mut field_spans,
-                ..
-            } => {
+            Arg::Field { mut ident, spans: mut field_spans, .. } => {
                 ident.extend(fields);
                 field_spans.extend(spans);
-                Arg::Field {
-                    pos: chain_pos,
-                    ident,
-                    spans: field_spans,
-                }
+                Arg::Field { pos: chain_pos, ident, spans: field_spans }
             }
             Arg::Variable(mut variable) => {
                 variable.ident.extend(fields);
                 variable.spans.extend(spans);
-                Arg::Variable(VariableNode {
-                    pos: chain_pos,
-                    ..variable
-                })
+                Arg::Variable(VariableNode { pos: chain_pos, ..variable })
             }
-            Arg::Bool { .. }
-            | Arg::String { .. }
-            | Arg::Number(_)
-            | Arg::Nil { .. }
-            | Arg::Dot { .. } => {
+            Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil { .. } | Arg::Dot { .. } => {
                 return Err(self.error(format!(
                     "unexpected . after term {}",
                     go_quote(&node.to_string())
                 )));
             }
-            other => Arg::Chain {
-                pos: chain_pos,
-                node: Box::new(other),
-                fields,
-                spans,
-            },
+            other => Arg::Chain { pos: chain_pos, node: Box::new(other), fields, spans },
         }))
     }
 
@@ -711,16 +614,13 @@ impl Parser<'_> {
                     Some(definition) => FuncRef::Supported(definition),
                     None if funcs::is_eso_function(&token.value) => FuncRef::Unsupported,
                     None => {
-                        return Err(
-                            self.error(format!("function {} not defined", go_quote(&token.value)))
-                        );
+                        return Err(self.error(format!(
+                            "function {} not defined",
+                            go_quote(&token.value)
+                        )));
                     }
                 };
-                Arg::Identifier {
-                    pos: token.pos,
-                    name: token.value,
-                    func,
-                }
+                Arg::Identifier { pos: token.pos, name: token.value, func }
             }
             TokenKind::Dot => Arg::Dot { pos: token.pos },
             TokenKind::Nil => Arg::Nil { pos: token.pos },
@@ -730,10 +630,7 @@ impl Parser<'_> {
                 ident: vec![token.value[1..].to_owned()],
                 spans: vec![token.pos..token.pos + token.value.len()],
             },
-            TokenKind::Bool => Arg::Bool {
-                pos: token.pos,
-                value: token.value == "true",
-            },
+            TokenKind::Bool => Arg::Bool { pos: token.pos, value: token.value == "true" },
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 Arg::Number(self.new_number(&token)?)
             }
@@ -746,11 +643,7 @@ impl Parser<'_> {
             TokenKind::String | TokenKind::RawString => {
                 let text = strconv::unquote(&token.value)
                     .ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
-                Arg::String {
-                    pos: token.pos,
-                    quoted: token.value,
-                    text: text.into(),
-                }
+                Arg::String { pos: token.pos, quoted: token.value, text: text.into() }
             }
             _ => {
                 self.backup();
@@ -799,10 +692,7 @@ impl Parser<'_> {
             }
             TokenKind::Complex => {
                 let (real, imaginary) = strconv::parse_complex(&text).ok_or_else(|| {
-                    self.error(format!(
-                        "strconv.ParseFloat: parsing {}: invalid syntax",
-                        go_quote(&text)
-                    ))
+                    self.error(format!("strconv.ParseFloat: parsing {}: invalid syntax", go_quote(&text)))
                 })?;
                 number.is_complex = true;
                 simplify_complex(&mut number, real, imaginary);
@@ -840,10 +730,7 @@ impl Parser<'_> {
             }
             number.is_float = true;
             number.float64 = float;
-            if float.fract() == 0.0
-                && float >= -9.223_372_036_854_776e18
-                && float < 9.223_372_036_854_776e18
-            {
+            if float.fract() == 0.0 && float >= -9.223_372_036_854_776e18 && float < 9.223_372_036_854_776e18 {
                 number.is_int = true;
                 number.int64 = float as i64;
             }
@@ -873,11 +760,7 @@ fn simplify_complex(number: &mut NumberNode, real: f64, imaginary: f64) {
 }
 
 fn new_variable(pos: usize, name: &str) -> VariableNode {
-    VariableNode {
-        pos,
-        ident: vec![name.to_owned()],
-        spans: vec![pos..pos + name.len()],
-    }
+    VariableNode { pos, ident: vec![name.to_owned()], spans: vec![pos..pos + name.len()] }
 }
 
 #[cfg(test)]
@@ -893,42 +776,19 @@ mod tests {
 
     #[test]
     fn reports_go_parse_errors() {
-        assert_eq!(
-            parse_error("{{ .db-pass }}"),
-            "template: t:1: bad character U+002D '-'"
-        );
-        assert_eq!(
-            parse_error("{{ nosuch }}"),
-            "template: t:1: function \"nosuch\" not defined"
-        );
+        assert_eq!(parse_error("{{ .db-pass }}"), "template: t:1: bad character U+002D '-'");
+        assert_eq!(parse_error("{{ nosuch }}"), "template: t:1: function \"nosuch\" not defined");
         assert_eq!(parse_error("{{ if .a }}"), "template: t:1: unexpected EOF");
-        assert_eq!(
-            parse_error("{{ end }}"),
-            "template: t:1: unexpected {{end}}"
-        );
-        assert_eq!(
-            parse_error("{{ $x }}"),
-            "template: t:1: undefined variable \"$x\""
-        );
-        assert_eq!(
-            parse_error("a\n{{ .x | 3 }}"),
-            "template: t:2: non executable command in pipeline stage 2"
-        );
+        assert_eq!(parse_error("{{ end }}"), "template: t:1: unexpected {{end}}");
+        assert_eq!(parse_error("{{ $x }}"), "template: t:1: undefined variable \"$x\"");
+        assert_eq!(parse_error("a\n{{ .x | 3 }}"), "template: t:2: non executable command in pipeline stage 2");
     }
 
     #[test]
     fn prints_nodes_as_go_does() {
-        let parsed = parse(
-            "t",
-            "{{ $x := index . \"a\" | printf \"%s\" (.b) }}",
-            "",
-            "",
-        )
-        .expect("valid template");
+        let parsed = parse("t", "{{ $x := index . \"a\" | printf \"%s\" (.b) }}", "", "")
+            .expect("valid template");
         let tree = &parsed.trees["t"];
-        assert_eq!(
-            tree.root.to_string(),
-            "{{$x := index . \"a\" | printf \"%s\" (.b)}}"
-        );
+        assert_eq!(tree.root.to_string(), "{{$x := index . \"a\" | printf \"%s\" (.b)}}");
     }
 }

@@ -22,18 +22,12 @@ pub(crate) struct Rv {
 impl Rv {
     /// The invalid `reflect.Value` (what a missing key or an untyped nil evaluates to).
     pub(crate) fn invalid() -> Self {
-        Self {
-            value: Value::Nil,
-            boxed: false,
-        }
+        Self { value: Value::Nil, boxed: false }
     }
 
     /// A value of its concrete type.
     pub(crate) fn new(value: Value) -> Self {
-        Self {
-            value,
-            boxed: false,
-        }
+        Self { value, boxed: false }
     }
 
     /// A value held in an `interface{}` slot.
@@ -57,10 +51,7 @@ impl Rv {
     /// Go's `indirectInterface`: the concrete value inside an interface (a nil interface
     /// becomes the invalid value).
     pub(crate) fn unboxed(self) -> Self {
-        Self {
-            value: self.value,
-            boxed: false,
-        }
+        Self { value: self.value, boxed: false }
     }
 }
 
@@ -75,8 +66,6 @@ pub(crate) enum Ty {
     String,
     /// `int`.
     Int,
-    /// `float64`.
-    Float,
     /// `bool`.
     Bool,
     /// `map[string]interface {}`.
@@ -91,7 +80,6 @@ impl Ty {
             Self::Reflect => "reflect.Value",
             Self::String => "string",
             Self::Int => "int",
-            Self::Float => "float64",
             Self::Bool => "bool",
             Self::Dict => "map[string]interface {}",
         }
@@ -117,7 +105,6 @@ impl Ty {
             Self::Any | Self::Reflect => true,
             Self::String => matches!(value, Value::String(_)),
             Self::Int => matches!(value, Value::Int(_)),
-            Self::Float => matches!(value, Value::Float(_)),
             Self::Bool => matches!(value, Value::Bool(_)),
             Self::Dict => matches!(value, Value::Map(_)),
         }

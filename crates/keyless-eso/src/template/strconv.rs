@@ -183,9 +183,7 @@ pub(crate) fn parse_uint(text: &str) -> Option<u64> {
         if digit >= base {
             return None;
         }
-        value = value
-            .checked_mul(u64::from(base))?
-            .checked_add(u64::from(digit))?;
+        value = value.checked_mul(u64::from(base))?.checked_add(u64::from(digit))?;
     }
     if saw_underscore && !underscore_ok(text) {
         return None;
@@ -232,11 +230,7 @@ pub(crate) fn parse_float(text: &str) -> FloatParse {
     };
     let lower = body.to_ascii_lowercase();
     if lower == "inf" || lower == "infinity" {
-        return FloatParse::Value(if negative {
-            f64::NEG_INFINITY
-        } else {
-            f64::INFINITY
-        });
+        return FloatParse::Value(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
     }
     if lower == "nan" {
         return FloatParse::Value(f64::NAN);
@@ -337,15 +331,8 @@ fn parse_hex_float(body: &str) -> Option<f64> {
     if exponent_digits.is_empty() || !exponent_digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
-    let exponent: i64 = exponent_digits
-        .parse::<i64>()
-        .unwrap_or(100_000)
-        .min(100_000);
-    let exponent = if exponent_negative {
-        -exponent
-    } else {
-        exponent
-    };
+    let exponent: i64 = exponent_digits.parse::<i64>().unwrap_or(100_000).min(100_000);
+    let exponent = if exponent_negative { -exponent } else { exponent };
     if sticky {
         mantissa |= 1;
     }

@@ -151,12 +151,7 @@ impl Value {
     pub fn from_bytes_map(data: &BTreeMap<String, Vec<u8>>) -> Self {
         let map = data
             .iter()
-            .map(|(key, value)| {
-                (
-                    GoString::from(key.as_str()),
-                    GoString::from(value.as_slice()),
-                )
-            })
+            .map(|(key, value)| (GoString::from(key.as_str()), GoString::from(value.as_slice())))
             .collect();
         Self::StrMap(Arc::new(map))
     }
@@ -240,19 +235,6 @@ impl Value {
         }
     }
 
-    /// Whether the value is a slice (`reflect.Slice` kind).
-    pub(crate) fn is_slice(&self) -> bool {
-        matches!(self, Self::List(_) | Self::StrList(_))
-    }
-
-    /// The elements of a slice as interface values.
-    pub(crate) fn slice_items(&self) -> Option<Vec<Value>> {
-        match self {
-            Self::List(items) => Some(items.as_ref().clone()),
-            Self::StrList(items) => Some(items.iter().cloned().map(Value::String).collect()),
-            _ => None,
-        }
-    }
 }
 
 impl From<&str> for Value {
@@ -285,17 +267,11 @@ impl fmt::Debug for Value {
             Self::String(text) => write!(f, "String(<{} bytes>)", text.len()),
             Self::StrMap(map) => f
                 .debug_map()
-                .entries(
-                    map.iter()
-                        .map(|(key, value)| (key.to_string_lossy(), value)),
-                )
+                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
                 .finish(),
             Self::Map(map) => f
                 .debug_map()
-                .entries(
-                    map.iter()
-                        .map(|(key, value)| (key.to_string_lossy(), value)),
-                )
+                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
                 .finish(),
             Self::List(items) => f.debug_list().entries(items.iter()).finish(),
             Self::StrList(items) => f.debug_list().entries(items.iter()).finish(),
@@ -317,14 +293,8 @@ mod tests {
 
     #[test]
     fn go_type_names_match_reflect() {
-        assert_eq!(
-            Value::Map(Arc::default()).go_type(),
-            Some("map[string]interface {}")
-        );
-        assert_eq!(
-            Value::List(Arc::default()).go_type(),
-            Some("[]interface {}")
-        );
+        assert_eq!(Value::Map(Arc::default()).go_type(), Some("map[string]interface {}"));
+        assert_eq!(Value::List(Arc::default()).go_type(), Some("[]interface {}"));
         assert_eq!(Value::Nil.go_type(), None);
     }
 }
