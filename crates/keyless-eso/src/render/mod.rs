@@ -84,9 +84,21 @@ pub fn render_with_values(
     external_secret: &ExternalSecret,
     values: &BTreeMap<String, SecretValue>,
 ) -> Result<Secret, RenderError> {
-    let source = InMemorySource::from_values(values);
-    let data = complete_now(fetch_provider_data(external_secret, &source))?;
+    let data = provider_data_from_values(external_secret, values)?;
     apply_template(external_secret, &data, None)
+}
+
+/// Stage 1 only, against item values held in memory (see [`render_with_values`]).
+///
+/// # Errors
+///
+/// As [`fetch_provider_data`].
+pub fn provider_data_from_values(
+    external_secret: &ExternalSecret,
+    values: &BTreeMap<String, SecretValue>,
+) -> Result<ProviderData, RenderError> {
+    let source = InMemorySource::from_values(values);
+    complete_now(fetch_provider_data(external_secret, &source))
 }
 
 /// Polls a future that never waits (the in-memory source answers immediately) to completion.

@@ -253,6 +253,16 @@ pub enum SyncFailure {
         /// The owning ExternalSecret.
         owner: String,
     },
+    /// The API server would reject the Secret (an invalid data key).
+    #[error("Secret {name:?} is invalid: data[{key}]: Invalid value: {key:?}: {reason}")]
+    Invalid {
+        /// The Secret.
+        name: String,
+        /// The offending key.
+        key: String,
+        /// The API server's reason.
+        reason: &'static str,
+    },
     /// The existing Secret is immutable and its data or type would change.
     #[error("unable to update secret {name}: secret is immutable")]
     Immutable {
@@ -378,6 +388,14 @@ pub fn sync(
         Err(error) => return outcome.failed(messages::UPDATE_FAILED, error.into()),
     };
     set_owner_reference(external_secret, creation, &mut desired);
+    if let Some((key, reason)) = desired.data.keys().find_map(|key| invalid_config_key(key)) {
+        let failure = SyncFailure::Invalid {
+            name: secret_name,
+            key,
+            reason,
+        };
+        return outcome.failed(messages::UPDATE_FAILED, failure);
+    }
 
     let Some(current) = existing else {
         let binding = Some(secret_name);
@@ -437,6 +455,31 @@ pub async fn reconcile(
     }
     let fetched = render::fetch_provider_data(external_secret, source).await;
     (plan, Some(sync(external_secret, existing, now, fetched)))
+}
+
+/// Kubernetes' `IsConfigMapKey`, which the API server applies to Secret data keys (stricter
+/// than ESO's own key check: `.`, `..`, `..x` and non-ASCII letters pass ESO, fail here).
+fn invalid_config_key(key: &str) -> Option<(String, &'static str)> {
+    let reason = if key.len() > 253 {
+        "must be no more than 253 characters"
+    } else if key.is_empty()
+        || !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. \
+         'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is \
+         '[-._a-zA-Z0-9]+')"
+    } else if key == "." {
+        "must not be '.'"
+    } else if key == ".." {
+        "must not be '..'"
+    } else if key.starts_with("..") {
+        "must not start with '..'"
+    } else {
+        return None;
+    };
+    Some((key.to_owned(), reason))
 }
 
 /// The name of another ExternalSecret that controls `secret`, if any.
