@@ -161,7 +161,6 @@ pub mod provider;
 pub mod render;
 pub mod source;
 pub mod sync;
-
 pub mod template;
 mod validate;
 mod yaml;

@@ -36,14 +36,14 @@ pub(super) fn check(cx: &mut Context<'_>, store: &SecretStore) {
             }
         }
     }
-    if let Some(namespace) = &store.metadata.namespace {
-        if let Some(reason) = names::dns1123_label(namespace) {
-            cx.report(
-                Rule::InvalidNamespace,
-                metadata.key("namespace"),
-                format!("namespace `{namespace}` {reason}"),
-            );
-        }
+    if let Some(namespace) = &store.metadata.namespace
+        && let Some(reason) = names::dns1123_label(namespace)
+    {
+        cx.report(
+            Rule::InvalidNamespace,
+            metadata.key("namespace"),
+            format!("namespace `{namespace}` {reason}"),
+        );
     }
 
     let spec = FieldPath::root().key("spec");
@@ -147,15 +147,15 @@ fn check_akeyless(
         check_service_account(cx, store, account, &auth_path.key("serviceAccountRef"));
     }
 
-    if let Some(bundle) = &provider.ca_bundle {
-        if STANDARD.decode(bundle.trim()).is_err() {
-            cx.report(
-                Rule::InvalidBase64,
-                path.key("caBundle"),
-                "`caBundle` is not valid base64",
-            )
-            .help("`caBundle` holds the PEM bundle base64-encoded (`base64 -w0 ca.pem`)");
-        }
+    if let Some(bundle) = &provider.ca_bundle
+        && STANDARD.decode(bundle.trim()).is_err()
+    {
+        cx.report(
+            Rule::InvalidBase64,
+            path.key("caBundle"),
+            "`caBundle` is not valid base64",
+        )
+        .help("`caBundle` holds the PEM bundle base64-encoded (`base64 -w0 ca.pem`)");
     }
     if let Some(ca) = &provider.ca_provider {
         let ca_path = path.key("caProvider");
@@ -173,14 +173,14 @@ fn check_akeyless(
                 "`caProvider.name` is missing",
             );
         }
-        if let Some(key) = &ca.key {
-            if let Some((_, reason)) = names::secret_key(key) {
-                cx.report(
-                    Rule::InvalidSecretKey,
-                    ca_path.key("key"),
-                    format!("key `{key}` {reason}"),
-                );
-            }
+        if let Some(key) = &ca.key
+            && let Some((_, reason)) = names::secret_key(key)
+        {
+            cx.report(
+                Rule::InvalidSecretKey,
+                ca_path.key("key"),
+                format!("key `{key}` {reason}"),
+            );
         }
         match (store.is_cluster_store(), &ca.namespace) {
             (true, None) => {
@@ -196,7 +196,13 @@ fn check_akeyless(
                 );
             }
             (false, Some(_)) => {
-                cx.report(Rule::SelectorNamespace, ca_path.key("namespace"), "a namespaced SecretStore reads its CA from its own namespace; `namespace` is only for ClusterSecretStores");
+                cx.report(
+                    Rule::SelectorNamespace,
+                    ca_path.key("namespace"),
+                    "a namespaced \
+                    SecretStore reads its CA from its own namespace; `namespace` is only for \
+                    ClusterSecretStores",
+                );
             }
             _ => {}
         }
@@ -211,7 +217,13 @@ fn check_akeyless(
             );
         }
         if auth.service_account_ref.is_some() {
-            cx.report(Rule::NotInV1beta1, auth_path.key("serviceAccountRef"), "`authSecretRef.serviceAccountRef` (ESO 2.8) exists only in `external-secrets.io/v1`");
+            let message = "`authSecretRef.serviceAccountRef` (ESO 2.8) exists only in \
+                           `external-secrets.io/v1`";
+            cx.report(
+                Rule::NotInV1beta1,
+                auth_path.key("serviceAccountRef"),
+                message,
+            );
         }
     }
 }
@@ -235,33 +247,35 @@ fn check_url(cx: &mut Context<'_>, url: Option<&str>, path: &FieldPath) {
         return;
     };
     let Ok(parsed) = parsed else { return };
-    if parsed.path().ends_with("/v2") {
+    let path_text = parsed.path();
+    if path_text.ends_with("/v2") {
         return;
     }
-    let base = format!(
-        "{}://{}{}/v2",
-        parsed.scheme(),
-        host,
-        parsed.port().map(|p| format!(":{p}")).unwrap_or_default()
+
+    // ESO probes the URL; unless the gateway answers `unknown command`, it switches to
+    // `scheme://host[:port]/v2`. That is harmless without a path, and loses a path prefix
+    // (a gateway behind a reverse proxy) otherwise.
+    let trimmed_path = path_text.trim_end_matches('/');
+    let prefix = trimmed_path.strip_suffix("/v2").unwrap_or(trimmed_path);
+    if prefix.is_empty() {
+        return;
+    }
+    let port = parsed.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let base = format!("{}://{host}{port}/v2", parsed.scheme());
+    let message = format!(
+        "`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`, dropping `{prefix}`"
     );
     let trimmed = text.trim_end_matches('/');
-    let mut diagnostic_help = format!(
-        "ESO keeps the URL only if it ends in `/v2` or the gateway answers `unknown command` to a probe; otherwise it uses `{base}`"
-    );
-    if trimmed.ends_with("/v2") && trimmed != text {
-        diagnostic_help =
-            format!("write `{trimmed}` without the trailing slash; {diagnostic_help}");
-    }
-    let dropped = parsed.path().trim_end_matches('/');
-    let message = if !dropped.is_empty() && dropped != "/v2" {
-        format!(
-            "`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`, dropping `{dropped}`"
-        )
+    let help = if trimmed.ends_with("/v2") {
+        format!("write `{trimmed}` without the trailing slash")
     } else {
-        format!("`{text}` does not end in `/v2`: ESO may rewrite it to `{base}`")
+        format!("write the gateway's v2 endpoint, ending in `/v2` (e.g. `{trimmed}/v2`)")
     };
     cx.report(Rule::AkeylessUrlRewrite, path.clone(), message)
-        .help(diagnostic_help);
+        .help(format!(
+            "{help}; ESO keeps a URL only if it ends in `/v2` or the gateway answers `unknown \
+         command` to a probe"
+        ));
 }
 
 fn check_secret_ref_auth(
@@ -313,8 +327,17 @@ fn check_secret_ref_auth(
     let type_path = path.key("accessType");
     match value.as_str() {
         "k8s" => {
-            cx.report(Rule::AkeylessAccessType, type_path, "access type `k8s` through `secretRef` fails with `kubernetes auth configuration is required`")
-                .help("ESO 2.8 and later need `authSecretRef.kubernetesAuth` (accessID, k8sConfName, serviceAccountRef) for Kubernetes auth; before 2.8 it silently used the controller's own service account token");
+            cx.report(
+                Rule::AkeylessAccessType,
+                type_path,
+                "access type `k8s` through `secretRef` \
+                fails with `kubernetes auth configuration is required`",
+            )
+            .help(
+                "ESO 2.8 and later need `authSecretRef.kubernetesAuth` (accessID, \
+                    k8sConfName, serviceAccountRef) for Kubernetes auth; before 2.8 it silently \
+                    used the controller's own service account token",
+            );
         }
         "api_key" | "access_key" if !has_param => {
             cx.report(
@@ -368,33 +391,33 @@ fn check_selector_namespace(
     selector: &SecretKeySelector,
     path: &FieldPath,
 ) {
-    if let Some(namespace) = &selector.namespace {
-        if let Some(reason) = names::dns1123_label(namespace) {
-            cx.report(
-                Rule::InvalidNamespace,
-                path.key("namespace"),
-                format!("namespace `{namespace}` {reason}"),
-            );
-            return;
-        }
+    if let Some(namespace) = &selector.namespace
+        && let Some(reason) = names::dns1123_label(namespace)
+    {
+        cx.report(
+            Rule::InvalidNamespace,
+            path.key("namespace"),
+            format!("namespace `{namespace}` {reason}"),
+        );
+        return;
     }
-    if !selector.name.is_empty() {
-        if let Some(reason) = names::dns1123_subdomain(&selector.name) {
-            cx.report(
-                Rule::InvalidName,
-                path.key("name"),
-                format!("Secret name `{}` {reason}", selector.name),
-            );
-        }
+    if !selector.name.is_empty()
+        && let Some(reason) = names::dns1123_subdomain(&selector.name)
+    {
+        cx.report(
+            Rule::InvalidName,
+            path.key("name"),
+            format!("Secret name `{}` {reason}", selector.name),
+        );
     }
-    if let Some(key) = &selector.key {
-        if let Some((_, reason)) = names::secret_key(key) {
-            cx.report(
-                Rule::InvalidSecretKey,
-                path.key("key"),
-                format!("key `{key}` {reason}"),
-            );
-        }
+    if let Some(key) = &selector.key
+        && let Some((_, reason)) = names::secret_key(key)
+    {
+        cx.report(
+            Rule::InvalidSecretKey,
+            path.key("key"),
+            format!("key `{key}` {reason}"),
+        );
     }
     namespace_rule(cx, store, selector.namespace.as_deref(), path);
 }
@@ -426,15 +449,26 @@ fn namespace_rule(
 ) {
     if store.is_cluster_store() {
         if namespace.is_none() {
-            cx.report(Rule::SelectorNamespace, path.clone(), "cluster scope requires namespace")
-                .help("a ClusterSecretStore serves every namespace, so each Secret it reads must say its namespace");
+            cx.report(
+                Rule::SelectorNamespace,
+                path.clone(),
+                "cluster scope requires namespace",
+            )
+            .help(
+                "a ClusterSecretStore serves every namespace, so each Secret it reads must \
+                    say its namespace",
+            );
         }
     } else if let (Some(selector_ns), store_ns) =
         (namespace, cx.namespace(store.metadata.namespace.as_deref()))
+        && store_ns.is_some_and(|ns| ns != selector_ns)
     {
-        if store_ns.is_some_and(|ns| ns != selector_ns) {
-            cx.report(Rule::SelectorNamespace, path.key("namespace"), "namespace should either be empty or match the namespace of the SecretStore for a namespaced SecretStore");
-        }
+        cx.report(
+            Rule::SelectorNamespace,
+            path.key("namespace"),
+            "namespace should either be \
+            empty or match the namespace of the SecretStore for a namespaced SecretStore",
+        );
     }
 }
 
@@ -459,14 +493,14 @@ pub(super) fn check_secret(cx: &mut Context<'_>, secret: &Secret) {
         }
         None => {}
     }
-    if let Some(namespace) = &secret.metadata.namespace {
-        if let Some(reason) = names::dns1123_label(namespace) {
-            cx.report(
-                Rule::InvalidNamespace,
-                metadata.key("namespace"),
-                format!("namespace `{namespace}` {reason}"),
-            );
-        }
+    if let Some(namespace) = &secret.metadata.namespace
+        && let Some(reason) = names::dns1123_label(namespace)
+    {
+        cx.report(
+            Rule::InvalidNamespace,
+            metadata.key("namespace"),
+            format!("namespace `{namespace}` {reason}"),
+        );
     }
     let keys = secret
         .data
