@@ -568,14 +568,14 @@ fn read_unicode_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> 
     };
     if (0xD800..0xDC00).contains(&high) {
         let mut lookahead = chars.clone();
-        if lookahead.next() == Some('\\') && lookahead.next() == Some('u') {
-            if let Some(low) = read_hex4(&mut lookahead) {
-                if (0xDC00..0xE000).contains(&low) {
-                    *chars = lookahead;
-                    let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
-                    return char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER);
-                }
-            }
+        if lookahead.next() == Some('\\')
+            && lookahead.next() == Some('u')
+            && let Some(low) = read_hex4(&mut lookahead)
+            && (0xDC00..0xE000).contains(&low)
+        {
+            *chars = lookahead;
+            let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            return char::from_u32(combined).unwrap_or(char::REPLACEMENT_CHARACTER);
         }
         return char::REPLACEMENT_CHARACTER;
     }

@@ -68,13 +68,14 @@ fn remote_ref() -> impl Strategy<Value = ExternalSecretDataRemoteRef> {
         ]),
     )
         .prop_map(|(key, property, version, decoding, conversion)| {
-            let mut reference = ExternalSecretDataRemoteRef::default();
-            reference.key = key.to_owned();
-            reference.property = property;
-            reference.version = version;
-            reference.decoding_strategy = decoding;
-            reference.conversion_strategy = conversion;
-            reference
+            ExternalSecretDataRemoteRef {
+                key: key.to_owned(),
+                property,
+                version,
+                decoding_strategy: decoding,
+                conversion_strategy: conversion,
+                ..ExternalSecretDataRemoteRef::default()
+            }
         })
 }
 
@@ -82,26 +83,21 @@ fn data_from() -> impl Strategy<Value = ExternalSecretDataFromRemoteRef> {
     let rewrite = prop::option::of(("[a-z/().*$]{0,6}", "[a-z$1_]{0,4}"));
     (remote_ref(), prop::bool::ANY, "[a-z./*]{0,6}", rewrite).prop_map(
         |(reference, use_find, pattern, rewrite)| {
-            let mut entry = ExternalSecretDataFromRemoteRef::default();
-            if use_find {
-                let mut find = ExternalSecretFind::default();
-                find.path = Some("/app".to_owned());
-                let mut name = FindName::default();
-                name.regexp = pattern;
-                find.name = Some(name);
-                entry.find = Some(find);
-            } else {
-                entry.extract = Some(reference);
+            let find = use_find.then(|| ExternalSecretFind {
+                path: Some("/app".to_owned()),
+                name: Some(FindName { regexp: pattern }),
+                ..ExternalSecretFind::default()
+            });
+            let rewrite = rewrite.map(|(source, target)| ExternalSecretRewrite {
+                regexp: Some(RewriteRegexp { source, target }),
+                ..ExternalSecretRewrite::default()
+            });
+            ExternalSecretDataFromRemoteRef {
+                extract: (!use_find).then_some(reference),
+                find,
+                rewrite: rewrite.into_iter().collect(),
+                ..ExternalSecretDataFromRemoteRef::default()
             }
-            if let Some((source, target)) = rewrite {
-                let mut operation = ExternalSecretRewrite::default();
-                let mut regexp = RewriteRegexp::default();
-                regexp.source = source;
-                regexp.target = target;
-                operation.regexp = Some(regexp);
-                entry.rewrite.push(operation);
-            }
-            entry
         },
     )
 }
@@ -135,31 +131,36 @@ fn external_secret() -> impl Strategy<Value = ExternalSecret> {
     )
         .prop_map(
             |(data, data_from, templates, literals, (creation, deletion, merge, templated))| {
-                let mut spec = ExternalSecretSpec::default();
-                for (secret_key, remote_ref) in data {
-                    let mut entry = ExternalSecretData::default();
-                    entry.secret_key = secret_key;
-                    entry.remote_ref = remote_ref;
-                    spec.data.push(entry);
-                }
-                spec.data_from = data_from;
-                let mut target = ExternalSecretTarget::default();
-                target.creation_policy = Some(creation);
-                target.deletion_policy = Some(deletion);
-                if templated {
-                    let mut template = ExternalSecretTemplate::default();
-                    if merge {
-                        template.merge_policy = Some(TemplateMergePolicy::Merge);
-                    }
-                    template.data.extend(templates);
-                    for text in literals {
-                        let mut item = TemplateFrom::default();
-                        item.literal = Some(text);
-                        template.template_from.push(item);
-                    }
-                    target.template = Some(template);
-                }
-                spec.target = Some(target);
+                let template = templated.then(|| ExternalSecretTemplate {
+                    merge_policy: merge.then_some(TemplateMergePolicy::Merge),
+                    data: templates.into_iter().collect(),
+                    template_from: literals
+                        .into_iter()
+                        .map(|text| TemplateFrom {
+                            literal: Some(text),
+                            ..TemplateFrom::default()
+                        })
+                        .collect(),
+                    ..ExternalSecretTemplate::default()
+                });
+                let spec = ExternalSecretSpec {
+                    data: data
+                        .into_iter()
+                        .map(|(secret_key, remote_ref)| ExternalSecretData {
+                            secret_key,
+                            remote_ref,
+                            ..ExternalSecretData::default()
+                        })
+                        .collect(),
+                    data_from,
+                    target: Some(ExternalSecretTarget {
+                        creation_policy: Some(creation),
+                        deletion_policy: Some(deletion),
+                        template,
+                        ..ExternalSecretTarget::default()
+                    }),
+                    ..ExternalSecretSpec::default()
+                };
                 ExternalSecret::new(ObjectMeta::named("prop", Some("ns")), spec)
             },
         )
@@ -206,12 +207,17 @@ proptest! {
 
     #[test]
     fn literal_templates_render_to_themselves(text in "[^{]{0,40}") {
-        let mut template = ExternalSecretTemplate::default();
-        template.data.insert("out".to_owned(), text.clone());
-        let mut target = ExternalSecretTarget::default();
-        target.template = Some(template);
-        let mut spec = ExternalSecretSpec::default();
-        spec.target = Some(target);
+        let template = ExternalSecretTemplate {
+            data: [("out".to_owned(), text.clone())].into_iter().collect(),
+            ..ExternalSecretTemplate::default()
+        };
+        let spec = ExternalSecretSpec {
+            target: Some(ExternalSecretTarget {
+                template: Some(template),
+                ..ExternalSecretTarget::default()
+            }),
+            ..ExternalSecretSpec::default()
+        };
         let external = ExternalSecret::new(ObjectMeta::named("lit", Some("ns")), spec);
         let secret = render_with_values(&external, &BTreeMap::new()).expect("literal renders");
         prop_assert_eq!(secret.data.get("out").map(SecretValue::expose), Some(text.as_bytes()));

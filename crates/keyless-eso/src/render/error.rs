@@ -67,7 +67,7 @@ pub enum FetchError {
     Find {
         /// The provider's error.
         #[source]
-        source: Box<FetchError>,
+        source: Box<Self>,
     },
     /// `find.name.regexp` does not compile.
     #[error("could not compile find.name.regexp [regexp: {pattern}]: {message}")]
@@ -190,7 +190,7 @@ pub enum RenderError {
         key: String,
         /// The cause.
         #[source]
-        source: FetchError,
+        source: Box<FetchError>,
     },
     /// Fetching or processing `spec.dataFrom[index]` failed.
     #[error("error processing spec.dataFrom[{index}].{kind}")]
@@ -201,7 +201,7 @@ pub enum RenderError {
         kind: &'static str,
         /// The cause.
         #[source]
-        source: FetchError,
+        source: Box<FetchError>,
     },
     /// A template does not parse or fails to execute.
     #[error("could not apply template")]
@@ -212,7 +212,7 @@ pub enum RenderError {
         key: String,
         /// The template engine's error, in Go's words.
         #[source]
-        source: TemplateError,
+        source: Box<TemplateError>,
     },
     /// A KeysAndValues template rendered text that is not a YAML map of strings.
     #[error("could not apply template")]

@@ -68,7 +68,7 @@ fn translate(pattern: &str) -> String {
                     }
                 } else if chars.peek() == Some(&':') {
                     // A POSIX class such as `[:alpha:]` inside a bracket expression.
-                    while let Some(next) = chars.next() {
+                    for next in chars.by_ref() {
                         out.push(next);
                         if next == ']' {
                             break;

@@ -34,7 +34,7 @@ enum Scalar {
 #[derive(Debug, Clone)]
 enum Node {
     Scalar(Scalar),
-    Mapping(Vec<(Node, Node)>),
+    Mapping(Vec<(Self, Self)>),
     Sequence,
 }
 
@@ -344,13 +344,12 @@ fn resolve_plain(text: &str) -> Scalar {
     if let Some(number) = parse_go_int_base0(&plain) {
         return Scalar::Int(number);
     }
-    if is_yaml_float(&plain) {
-        if let Ok(number) = plain.parse::<f64>() {
-            // Go's ParseFloat reports overflow as an error, and yaml.v2 then keeps the text.
-            if number.is_finite() {
-                return Scalar::Float(number);
-            }
-        }
+    // Go's ParseFloat reports overflow as an error, and yaml.v2 then keeps the text.
+    if is_yaml_float(&plain)
+        && let Ok(number) = plain.parse::<f64>()
+        && number.is_finite()
+    {
+        return Scalar::Float(number);
     }
     Scalar::Text(text.to_owned())
 }

@@ -171,19 +171,19 @@ pub async fn fetch_provider_data(
             // The webhook rejects such an entry; ESO's controller would skip it.
             continue;
         };
-        let map = result.map_err(|source| RenderError::DataFrom {
+        let map = result.map_err(|source: FetchError| RenderError::DataFrom {
             index,
             kind,
-            source,
+            source: Box::new(source),
         })?;
         provider_data.extend(map);
     }
 
     for (index, entry) in spec.data.iter().enumerate() {
-        let wrap = |source| RenderError::Data {
+        let wrap = |source: FetchError| RenderError::Data {
             index,
             key: entry.remote_ref.key.clone(),
-            source,
+            source: Box::new(source),
         };
         if entry
             .source_ref
@@ -194,12 +194,12 @@ pub async fn fetch_provider_data(
                 what: "a generator".to_owned(),
             }));
         }
-        if let Some(store) = entry.source_ref.as_ref().and_then(|r| r.store_ref.as_ref()) {
-            if spec.secret_store_ref.as_ref() != Some(store) {
-                return Err(wrap(FetchError::Unsupported {
-                    what: format!("data[].sourceRef naming store {:?}", store.name),
-                }));
-            }
+        if let Some(store) = entry.source_ref.as_ref().and_then(|r| r.store_ref.as_ref())
+            && spec.secret_store_ref.as_ref() != Some(store)
+        {
+            return Err(wrap(FetchError::Unsupported {
+                what: format!("data[].sourceRef naming store {:?}", store.name),
+            }));
         }
         let value = fetch_one(source, &entry.remote_ref).await.map_err(wrap)?;
         provider_data.insert(entry.secret_key.clone(), value);
@@ -427,10 +427,10 @@ fn execute(
     text: &str,
     input: &Value,
 ) -> Result<Vec<u8>, RenderError> {
-    let failed = |source| RenderError::Template {
+    let failed = |source: crate::template::TemplateError| RenderError::Template {
         site: site.clone(),
         key: key.to_owned(),
-        source,
+        source: Box::new(source),
     };
     let template = parsed(key, text).map_err(failed)?;
     template.execute_value(input).map_err(failed)

@@ -31,29 +31,42 @@ pub(crate) fn check(input: &[u8]) {
     let _ = flatten_json_object(value.as_bytes());
     let _ = flatten_json_object(input);
 
-    let mut remote = ExternalSecretDataRemoteRef::default();
-    remote.key = "/fuzz/value".to_owned();
-    let mut by_property = remote.clone();
-    by_property.property = Some(property);
-    let mut data = ExternalSecretData::default();
-    data.secret_key = "value".to_owned();
-    data.remote_ref = by_property;
-    let mut extract = ExternalSecretDataFromRemoteRef::default();
-    extract.extract = Some(remote);
-
-    let mut literal = TemplateFrom::default();
-    literal.literal = Some(template.clone());
-    let mut templates = ExternalSecretTemplate::default();
-    templates.merge_policy = Some(TemplateMergePolicy::Merge);
-    templates.data.insert("rendered".to_owned(), template);
-    templates.template_from.push(literal);
-    let mut target = ExternalSecretTarget::default();
-    target.template = Some(templates);
-
-    let mut spec = ExternalSecretSpec::default();
-    spec.data.push(data);
-    spec.data_from.push(extract);
-    spec.target = Some(target);
+    let remote = ExternalSecretDataRemoteRef {
+        key: "/fuzz/value".to_owned(),
+        ..ExternalSecretDataRemoteRef::default()
+    };
+    let data = ExternalSecretData {
+        secret_key: "value".to_owned(),
+        remote_ref: ExternalSecretDataRemoteRef {
+            property: Some(property),
+            ..remote.clone()
+        },
+        ..ExternalSecretData::default()
+    };
+    let extract = ExternalSecretDataFromRemoteRef {
+        extract: Some(remote),
+        ..Default::default()
+    };
+    let templates = ExternalSecretTemplate {
+        merge_policy: Some(TemplateMergePolicy::Merge),
+        data: [("rendered".to_owned(), template.clone())]
+            .into_iter()
+            .collect(),
+        template_from: vec![TemplateFrom {
+            literal: Some(template),
+            ..TemplateFrom::default()
+        }],
+        ..ExternalSecretTemplate::default()
+    };
+    let spec = ExternalSecretSpec {
+        data: vec![data],
+        data_from: vec![extract],
+        target: Some(ExternalSecretTarget {
+            template: Some(templates),
+            ..ExternalSecretTarget::default()
+        }),
+        ..ExternalSecretSpec::default()
+    };
     let external = ExternalSecret::new(ObjectMeta::named("fuzz", Some("ns")), spec);
 
     let values = BTreeMap::from([("/fuzz/value".to_owned(), SecretValue::from(value.as_str()))]);
