@@ -90,7 +90,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("yaml_parser_events_only", |b| {
         b.iter(|| {
             let mut parser =
-                serde_saphyr::granit_parser::Parser::new_from_str(black_box(text.as_str()));
+                granit_parser::Parser::new_from_str(black_box(text.as_str()));
             let mut events = 0usize;
             while let Some(Ok(_)) = parser.next() {
                 events += 1;
