@@ -1,1 +1,3 @@
 //! Typed async client for the Akeyless v2 gateway API and the derived-key protocol.
+
+pub mod wire;
