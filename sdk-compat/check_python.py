@@ -52,7 +52,8 @@ def expect_status(call, status, what):
             isinstance(body.get("error"), str) and body["error"],
             f"{what}: error body has no 'error' text: {error.body!r}",
         )
-        content_type = dict(error.headers or {}).get("Content-Type", "")
+        # urllib3's HTTPHeaderDict looks names up case-insensitively.
+        content_type = (error.headers or {}).get("Content-Type", "")
         expect(
             content_type.startswith("application/json"),
             f"{what}: error Content-Type is {content_type!r}",
