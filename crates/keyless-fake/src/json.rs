@@ -40,10 +40,10 @@ pub(crate) fn raw_json_response(status: StatusCode, bytes: Vec<u8>) -> Response 
 pub(crate) fn describe_json_error(error: &serde_json::Error) -> String {
     // "missing field `names` at line 1 column 2" names a field, never a value: keep it.
     let message = error.to_string();
-    if let Some(rest) = message.strip_prefix("missing field `") {
-        if let Some((field, _)) = rest.split_once('`') {
-            return format!("malformed request body: missing field {field}");
-        }
+    if let Some(rest) = message.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return format!("malformed request body: missing field {field}");
     }
 
     let category = match error.classify() {

@@ -196,10 +196,8 @@ impl Vault {
         version: u32,
         fresh: bool,
     ) -> Result<Arc<ItemKey>, VaultError> {
-        if !fresh {
-            if let Some(key) = self.cache.get(path, version) {
-                return Ok(key);
-            }
+        if !fresh && let Some(key) = self.cache.get(path, version) {
+            return Ok(key);
         }
 
         let context = ItemContext::new(self.key_id, self.key_version, path, u64::from(version))
@@ -213,10 +211,13 @@ impl Vault {
     }
 }
 
+/// Cached keys: item path, then item version, to the key and when it expires.
+type CacheEntries = HashMap<String, HashMap<u32, (Arc<ItemKey>, Instant)>>;
+
 /// Derived item keys by item path and version, each kept for a limited time.
 struct ItemKeyCache {
     ttl: RwLock<Option<Duration>>,
-    entries: Mutex<HashMap<String, HashMap<u32, (Arc<ItemKey>, Instant)>>>,
+    entries: Mutex<CacheEntries>,
 }
 
 impl ItemKeyCache {
@@ -272,9 +273,7 @@ impl ItemKeyCache {
         }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<u32, (Arc<ItemKey>, Instant)>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheEntries> {
         // Entries are inserted and removed whole; a poisoned lock still holds a valid map.
         self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -424,22 +424,22 @@ async fn answer(
             "missing or invalid bearer token",
         );
     };
-    if let Some(limit) = state.rate_limit {
-        if let Err(retry_after) = state.buckets.admit(&caller, limit) {
-            let mut outcome = Outcome::error(
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(caller),
-                "rate limit exceeded",
-            );
-            let seconds = retry_after.as_secs_f64().ceil().max(1.0);
-            if let Ok(value) = axum::http::HeaderValue::from_str(&format!("{seconds:.0}")) {
-                outcome
-                    .response
-                    .headers_mut()
-                    .insert(axum::http::header::RETRY_AFTER, value);
-            }
-            return outcome;
+    if let Some(limit) = state.rate_limit
+        && let Err(retry_after) = state.buckets.admit(&caller, limit)
+    {
+        let mut outcome = Outcome::error(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(caller),
+            "rate limit exceeded",
+        );
+        let seconds = retry_after.as_secs_f64().ceil().max(1.0);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&format!("{seconds:.0}")) {
+            outcome
+                .response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
         }
+        return outcome;
     }
 
     if body.len() > MAX_BODY {

@@ -617,13 +617,12 @@ pub(super) async fn create_secret(
         .protection_key
         .as_deref()
         .filter(|key| !key.is_empty())
+        && key != state.vault.protection_key_name()
     {
-        if key != state.vault.protection_key_name() {
-            return Err(ApiError::bad_request(
-                operation,
-                format!("protection key {key} not found"),
-            ));
-        }
+        return Err(ApiError::bad_request(
+            operation,
+            format!("protection key {key} not found"),
+        ));
     }
 
     let _creating = state.store.creation_guard().await;
@@ -764,16 +763,16 @@ pub(super) async fn update_secret_val(
         ));
     };
     let newest = item.newest_version();
-    if let Some(expected) = request.last_version {
-        if i64::from(expected) != i64::from(newest) {
-            return Err(ApiError::conflict(
-                operation,
-                &asker(state, session),
-                &format!(
-                    "last-version {expected} does not match the current version {newest} of {path}"
-                ),
-            ));
-        }
+    if let Some(expected) = request.last_version
+        && i64::from(expected) != i64::from(newest)
+    {
+        return Err(ApiError::conflict(
+            operation,
+            &asker(state, session),
+            &format!(
+                "last-version {expected} does not match the current version {newest} of {path}"
+            ),
+        ));
     }
 
     let format = match request.format.as_deref() {

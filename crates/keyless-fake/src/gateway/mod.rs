@@ -406,16 +406,15 @@ fn validate_roles(methods: &[AuthMethod], roles: &[Role]) -> Result<(), FakeErro
                 });
             }
         }
-        if let Credential::UniversalIdentity(tokens) = &method.credential {
-            if tokens
+        if let Credential::UniversalIdentity(tokens) = &method.credential
+            && tokens
                 .iter()
                 .any(|token| !token.expose_secret().starts_with("u-"))
-            {
-                return Err(FakeError::InvalidConfig {
-                    location: format!("auth_methods[{index}].uid_tokens"),
-                    reason: "universal identity tokens start with \"u-\"".to_owned(),
-                });
-            }
+        {
+            return Err(FakeError::InvalidConfig {
+                location: format!("auth_methods[{index}].uid_tokens"),
+                reason: "universal identity tokens start with \"u-\"".to_owned(),
+            });
         }
     }
     Ok(())

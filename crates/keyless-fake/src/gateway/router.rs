@@ -157,12 +157,9 @@ async fn run_command(state: &GatewayState, name: &str, body: Body, trace: &mut T
         }
     }
 
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => bytes,
-        Err(_) => {
-            return ApiError::bad_request(name, "request body unreadable or larger than 4 MiB")
-                .into_response();
-        }
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiError::bad_request(name, "request body unreadable or larger than 4 MiB")
+            .into_response();
     };
 
     match dispatch(state, name, &bytes, trace).await {
