@@ -429,15 +429,18 @@ impl PendingDerivation {
 
         let mut holders = Vec::with_capacity(partials.len());
         for partial in partials {
-            let holder = HolderId::new(partial.holder)?;
+            let claimed = partial.holder();
             check_key(
                 roster.key_id(),
                 roster.key_version(),
                 partial.key_id,
                 partial.key_version,
                 "derived partial",
-            )?;
-            check_epoch(roster.epoch(), partial.epoch, "derived partial")?;
+            )
+            .map_err(|error| with_holder(error, claimed))?;
+            check_epoch(roster.epoch(), partial.epoch, "derived partial")
+                .map_err(|error| with_holder(error, claimed))?;
+            let holder = claimed.ok_or(Error::ZeroHolderId)?;
             if holders.contains(&holder) {
                 return Err(Error::DuplicateHolderId { holder });
             }
@@ -540,11 +543,8 @@ impl PendingDerivation {
             have: saas.len(),
             need,
         })?;
-        let ids: Vec<Scalar> = chosen
-            .iter()
-            .map(|c| Scalar::from(c.holder.get()))
-            .collect();
-        let lambdas = lagrange_at_zero(&ids)?;
+        let holders: Vec<HolderId> = chosen.iter().map(|candidate| candidate.holder).collect();
+        let lambdas = self.roster.lagrange(&holders)?;
 
         // N = r^-1 * (sum lambda_i * Z_i + Z_C), folded into one constant-time multiscalar
         // multiplication because the weights r^-1 * lambda_i are secret.
@@ -575,6 +575,39 @@ impl PendingDerivation {
     }
 }
 
+/// Names the holder in a key or epoch mismatch found in its partial.
+fn with_holder(error: Error, claimed: Option<HolderId>) -> Error {
+    match error {
+        Error::KeyMismatch {
+            what,
+            expected_key,
+            expected_version,
+            found_key,
+            found_version,
+            ..
+        } => Error::KeyMismatch {
+            what,
+            holder: claimed,
+            expected_key,
+            expected_version,
+            found_key,
+            found_version,
+        },
+        Error::EpochMismatch {
+            what,
+            expected,
+            found,
+            ..
+        } => Error::EpochMismatch {
+            what,
+            holder: claimed,
+            expected,
+            found,
+        },
+        other => other,
+    }
+}
+
 fn decode_candidate(partial: &DerivedPartial, holder: HolderId) -> Result<Candidate> {
     let evaluated = Element::decode(partial.evaluated).ok_or(Error::InvalidElement {
         what: "evaluated element",
@@ -595,9 +628,23 @@ fn decode_candidate(partial: &DerivedPartial, holder: HolderId) -> Result<Candid
     })
 }
 
-/// Lagrange coefficients at zero for distinct non-zero ids:
+/// Lagrange coefficients at zero for distinct SaaS holder ids:
 /// `lambda_i = prod_{j != i} x_j / (x_j - x_i)`, with one batched inversion. Ids are public.
-fn lagrange_at_zero(ids: &[Scalar]) -> Result<Vec<Scalar>> {
+///
+/// A repeated id would make a denominator zero, and a naive loop would then either divide by
+/// zero (`invert(0) = 0` silently) or count one holder twice. The caller already rejected
+/// duplicates; the check is repeated here because this is where it matters.
+pub(crate) fn lagrange_at_zero(holders: &[HolderId]) -> Result<Vec<Scalar>> {
+    for (index, holder) in holders.iter().enumerate() {
+        if holders.iter().skip(index + 1).any(|other| other == holder) {
+            return Err(Error::DuplicateHolderId { holder: *holder });
+        }
+    }
+
+    let ids: Vec<Scalar> = holders
+        .iter()
+        .map(|holder| Scalar::from(holder.get()))
+        .collect();
     let mut numerators = Vec::with_capacity(ids.len());
     let mut denominators = Vec::with_capacity(ids.len());
     for (i, x_i) in ids.iter().enumerate() {
@@ -613,14 +660,12 @@ fn lagrange_at_zero(ids: &[Scalar]) -> Result<Vec<Scalar>> {
         denominators.push(denominator);
     }
 
-    // Duplicates are rejected long before this point; this guard keeps the batch inversion,
-    // which panics on zero, unreachable for any input.
-    if denominators
-        .iter()
-        .any(|denominator| *denominator == Scalar::ZERO)
-    {
-        return Err(Error::DuplicateHolderId {
-            holder: HolderId::CUSTOMER,
+    // Distinct ids below the group order give non-zero denominators, so the batch inversion
+    // (which panics on zero) cannot fail; the guard keeps that true whatever the input.
+    if denominators.contains(&Scalar::ZERO) {
+        return Err(Error::InvalidScalar {
+            what: "Lagrange denominator",
+            holder: None,
         });
     }
     Scalar::invert_batch_alloc(&mut denominators);
@@ -629,4 +674,37 @@ fn lagrange_at_zero(ids: &[Scalar]) -> Result<Vec<Scalar>> {
         .zip(&denominators)
         .map(|(n, d)| n * d)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(values: &[u16]) -> Vec<HolderId> {
+        values
+            .iter()
+            .map(|value| HolderId::new(*value).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn lagrange_coefficients_interpolate_at_zero() {
+        // f(x) = 5 + 3x + 2x^2; any three points give f(0) = 5.
+        let f = |x: u64| Scalar::from(5 + 3 * x + 2 * x * x);
+        for subset in [[1u16, 2, 3], [2, 4, 7], [9, 1, 5]] {
+            let lambdas = lagrange_at_zero(&ids(&subset)).unwrap();
+            let at_zero: Scalar = subset
+                .iter()
+                .zip(&lambdas)
+                .map(|(x, lambda)| f(u64::from(*x)) * lambda)
+                .sum();
+            assert_eq!(at_zero, Scalar::from(5u8));
+        }
+    }
+
+    #[test]
+    fn lagrange_rejects_duplicate_ids_before_any_arithmetic() {
+        let error = lagrange_at_zero(&ids(&[1, 1, 2])).unwrap_err();
+        assert!(matches!(error, Error::DuplicateHolderId { holder } if holder.get() == 1));
+    }
 }

@@ -75,6 +75,11 @@ impl fmt::Debug for KeyCheck {
 /// - `key_check = HKDF-Expand(PRK, "key-check" || ctx, 16)`
 ///
 /// Wiped on drop; `Debug` shows only the public binding.
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<keyless_fragments::ItemKey>();
+/// ```
 pub struct ItemKey {
     key_id: KeyId,
     key_version: KeyVersion,

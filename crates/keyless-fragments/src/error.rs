@@ -73,10 +73,12 @@ pub enum Error {
     },
 
     /// An object belongs to a different refresh epoch than the one it is used with.
-    #[error("{what} is for epoch {found}, expected epoch {expected}")]
+    #[error("{what}{} is for epoch {found}, expected epoch {expected}", of_holder(.holder))]
     EpochMismatch {
         /// What carried the unexpected epoch.
         what: &'static str,
+        /// The holder whose partial carried it, if it came from a partial.
+        holder: Option<HolderId>,
         /// The epoch that was required.
         expected: Epoch,
         /// The epoch that was found.
@@ -85,12 +87,15 @@ pub enum Error {
 
     /// An object belongs to a different key or key version than the one it is used with.
     #[error(
-        "{what} is for key {found_key} version {found_version}, \
-         expected key {expected_key} version {expected_version}"
+        "{what}{} is for key {found_key} version {found_version}, \
+         expected key {expected_key} version {expected_version}",
+        of_holder(.holder)
     )]
     KeyMismatch {
         /// What carried the unexpected key.
         what: &'static str,
+        /// The holder whose partial carried it, if it came from a partial.
+        holder: Option<HolderId>,
         /// The key id that was required.
         expected_key: KeyId,
         /// The key version that was required.

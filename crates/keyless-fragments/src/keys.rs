@@ -112,6 +112,11 @@ impl fmt::Debug for PublicElement {
 ///
 /// Secret: wiped on drop, not `Clone` or `Copy`, and its `Debug` shows only public fields.
 /// Serialises (for the fragment service's storage) with the share as a base64 string.
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<keyless_fragments::SaasShare>();
+/// ```
 pub struct SaasShare {
     key_id: KeyId,
     key_version: KeyVersion,
@@ -343,6 +348,11 @@ impl<'de> Deserialize<'de> for SaasShare {
 /// Secret: wiped on drop, not `Clone` or `Copy`, and its `Debug` shows only public fields.
 /// It is not tied to a refresh epoch: refreshes re-share only `k_S`, and changing `k_C` is a
 /// key rotation (new key version).
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<keyless_fragments::CustomerFragment>();
+/// ```
 pub struct CustomerFragment {
     key_id: KeyId,
     key_version: KeyVersion,
@@ -647,6 +657,22 @@ pub struct Roster {
     commitments: Vec<Element>,
     saas: Vec<RosterEntry>,
     customer: VerifyingKey,
+    default_lagrange: LagrangeCache,
+}
+
+/// Lagrange coefficients for the holder set `1..=t`, the set a combiner uses whenever the
+/// first `t` holders answer; computed once per roster instead of once per derivation.
+#[derive(Clone, PartialEq, Eq)]
+struct LagrangeCache(Vec<Scalar>);
+
+impl fmt::Debug for LagrangeCache {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "<{} Lagrange coefficients for holders 1..=t>",
+            self.0.len()
+        )
+    }
 }
 
 impl Roster {
@@ -666,6 +692,12 @@ impl Roster {
                 key: VerifyingKey::new(Element::from_point(point)),
             });
         }
+        let first_t: Vec<HolderId> = entries
+            .iter()
+            .take(usize::from(saas.threshold.threshold()))
+            .map(|e| e.holder)
+            .collect();
+        let default_lagrange = LagrangeCache(crate::derive::lagrange_at_zero(&first_t)?);
         Ok(Self {
             key_id: saas.key_id,
             key_version: saas.key_version,
@@ -674,6 +706,7 @@ impl Roster {
             commitments: saas.commitments.clone(),
             saas: entries,
             customer: VerifyingKey::new(customer_public_share.element()?),
+            default_lagrange,
         })
     }
 
@@ -726,7 +759,7 @@ impl Roster {
         let sum = self
             .commitments
             .first()
-            .map_or(RistrettoPoint::identity(), |c| c.point)
+            .map_or_else(RistrettoPoint::identity, |c| c.point)
             + self.customer.element.point;
         Element::from_point(sum).into()
     }
@@ -737,6 +770,20 @@ impl Roster {
             .ok()
             .and_then(|index| self.saas.get(index))
             .map(|entry| &entry.key)
+    }
+
+    /// Lagrange coefficients at zero for `holders`, from the cache when they are `1..=t`.
+    pub(crate) fn lagrange(&self, holders: &[HolderId]) -> Result<Vec<Scalar>> {
+        let is_default = holders.len() == self.default_lagrange.0.len()
+            && holders
+                .iter()
+                .zip(1u16..)
+                .all(|(holder, id)| holder.get() == id);
+        if is_default {
+            Ok(self.default_lagrange.0.clone())
+        } else {
+            crate::derive::lagrange_at_zero(holders)
+        }
     }
 
     pub(crate) fn customer_key(&self) -> &VerifyingKey {
@@ -1077,6 +1124,7 @@ pub(crate) fn check_key(
     } else {
         Err(Error::KeyMismatch {
             what,
+            holder: None,
             expected_key,
             expected_version,
             found_key,
@@ -1091,8 +1139,126 @@ pub(crate) fn check_epoch(expected: Epoch, found: Epoch, what: &'static str) -> 
     } else {
         Err(Error::EpochMismatch {
             what,
+            holder: None,
             expected,
             found,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::*;
+
+    /// RUSTSEC-2024-0398 (sharks drew coefficients from 1..=255, never 0). Small-field model:
+    /// the low byte of coefficients drawn over Z_l must be uniform over all 256 values, zero
+    /// included (chi-square, 255 degrees of freedom; 420 is far beyond the 1e-6 tail). The
+    /// sampler must also keep a zero draw instead of re-sampling it.
+    #[test]
+    fn rustsec_2024_0398_coefficients_are_uniform_and_include_zero() {
+        const DRAWS: usize = 256 * 100;
+        let mut buckets = [0u32; 256];
+        let mut drawn = 0;
+        while drawn < DRAWS {
+            let polynomial = sample_polynomial(16, true, &mut fill_random).unwrap();
+            for coefficient in &polynomial {
+                buckets[usize::from(coefficient.0.to_bytes()[0])] += 1;
+            }
+            drawn += polynomial.len();
+        }
+        assert!(
+            buckets.iter().all(|count| *count > 0),
+            "some byte value never occurs"
+        );
+        let expected = drawn as f64 / 256.0;
+        let chi_square: f64 = buckets
+            .iter()
+            .map(|count| (f64::from(*count) - expected).powi(2) / expected)
+            .sum();
+        assert!(chi_square < 420.0, "chi-square {chi_square}");
+
+        let mut zeros = |bytes: &mut [u8]| {
+            bytes.fill(0);
+            Ok(())
+        };
+        let polynomial = sample_polynomial(3, true, &mut zeros).unwrap();
+        assert!(
+            polynomial
+                .iter()
+                .all(|coefficient| coefficient.0 == Scalar::ZERO)
+        );
+
+        let refresh = sample_polynomial(3, false, &mut fill_random).unwrap();
+        assert_eq!(
+            refresh[0].0,
+            Scalar::ZERO,
+            "a refresh polynomial has no constant term"
+        );
+    }
+
+    /// A dealing whose polynomial would give some holder a zero share is re-drawn.
+    #[test]
+    fn zero_shares_are_never_dealt() {
+        let key_id = KeyId::from_bytes([7; 16]);
+        let mut calls = 0;
+        // First polynomial all zero (every share zero), then real randomness.
+        let mut source = |bytes: &mut [u8]| {
+            calls += 1;
+            if calls <= 2 {
+                bytes.fill(0)
+            } else {
+                getrandom::fill(bytes).unwrap()
+            }
+            Ok(())
+        };
+        let threshold = Threshold::new(2, 3).unwrap();
+        let dealing = deal_with(key_id, KeyVersion::new(1), threshold, &mut source).unwrap();
+        assert!(calls > 2, "the zero polynomial was not re-drawn");
+        for share in &dealing.shares {
+            assert_ne!(*share.secret(), Scalar::ZERO);
+        }
+    }
+
+    struct DropObserver(Rc<Cell<bool>>);
+
+    impl Zeroize for DropObserver {
+        fn zeroize(&mut self) {
+            self.0.set(true);
+        }
+    }
+
+    /// RUSTSEC-2021-0115 (zeroize_derive did not wipe enums on drop). Secret scalars live in
+    /// `SecretBox`; this checks with an observer that dropping the box really runs the wipe,
+    /// and that the wipe clears a `SecretScalar`.
+    #[test]
+    fn rustsec_2021_0115_secret_storage_is_wiped_on_drop() {
+        let wiped = Rc::new(Cell::new(false));
+        let secret = SecretBox::new(Box::new(DropObserver(Rc::clone(&wiped))));
+        assert!(!wiped.get());
+        drop(secret);
+        assert!(wiped.get(), "SecretBox did not zeroize its content on drop");
+
+        let mut scalar = SecretScalar(Scalar::from(42u8));
+        scalar.zeroize();
+        assert_eq!(scalar.0, Scalar::ZERO);
+    }
+
+    #[test]
+    fn polynomial_evaluation_and_commitments_agree() {
+        let polynomial = sample_polynomial(4, true, &mut fill_random).unwrap();
+        let commitments: Vec<RistrettoPoint> = polynomial
+            .iter()
+            .map(|c| RistrettoPoint::mul_base(&c.0))
+            .collect();
+        for id in [1u16, 2, 9, 65534] {
+            let value = evaluate_polynomial(&polynomial, id);
+            assert_eq!(
+                RistrettoPoint::mul_base(&value),
+                commitment_at(&commitments, 0, id)
+            );
+        }
     }
 }

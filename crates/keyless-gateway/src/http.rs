@@ -209,8 +209,16 @@ fn classify(error: &reqwest::Error) -> UnreachableKind {
 
     let mut tls = false;
     let mut refused = false;
-    let mut source: Option<&(dyn StdError + 'static)> = error.source();
-    while let Some(current) = source {
+    // Walk the source chain, also looking inside io::Errors: a TLS failure travels as an
+    // io::Error wrapping (possibly another io::Error wrapping) the rustls error, and
+    // io::Error::source skips the wrapped error itself.
+    let mut pending: Vec<&(dyn StdError + 'static)> = error.source().into_iter().collect();
+    let mut visited = 0;
+    while let Some(current) = pending.pop() {
+        visited += 1;
+        if visited > 32 {
+            break;
+        }
         if current.is::<rustls::Error>() {
             tls = true;
         }
@@ -218,16 +226,13 @@ fn classify(error: &reqwest::Error) -> UnreachableKind {
             if io.kind() == std::io::ErrorKind::ConnectionRefused {
                 refused = true;
             }
-            // A TLS failure travels as an io::Error wrapping the rustls error, and
-            // io::Error::source skips the wrapped error itself.
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-            {
-                tls = true;
+            if let Some(inner) = io.get_ref() {
+                pending.push(inner);
             }
         }
-        source = current.source();
+        if let Some(next) = current.source() {
+            pending.push(next);
+        }
     }
 
     if tls {
