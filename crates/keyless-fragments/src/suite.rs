@@ -290,10 +290,13 @@ pub(crate) struct Proof {
 /// RFC 9497 `ComputeComposites`: `M = sum d_i * C_i`, `Z = sum d_i * D_i` with the `d_i`
 /// hashed from the public transcript. Everything is public, so variable time is fine; the
 /// holder's `ComputeCompositesFast` (`Z = k * M`) gives the same `Z` because `D_i = k * C_i`.
+///
+/// Every weight is multiplied by `scale` (one for the prover, one half for the verifier).
 fn composites(
     suite: &Suite,
     key: &VerifyingKey,
     pairs: &[(&Element, &Element)],
+    scale: &Scalar,
 ) -> (RistrettoPoint, RistrettoPoint) {
     let weights: Vec<Scalar> = pairs
         .iter()
@@ -311,7 +314,7 @@ fn composites(
                     &evaluated.encoding,
                     b"Composite",
                 ],
-            )
+            ) * scale
         })
         .collect();
     let m = RistrettoPoint::vartime_multiscalar_mul(
@@ -360,7 +363,7 @@ pub(crate) fn generate_proof(
     pairs: &[(&Element, &Element)],
     nonce: &Scalar,
 ) -> Proof {
-    let (m, z) = composites(suite, key, pairs);
+    let (m, z) = composites(suite, key, pairs, &Scalar::ONE);
     let mut t2 = RistrettoPoint::mul_base(nonce);
     let mut t3 = nonce * m;
     let c = challenge(
@@ -379,24 +382,25 @@ pub(crate) fn generate_proof(
 
 /// RFC 9497 `VerifyProof`; the final comparison is constant time.
 ///
-/// The four transcript points are encoded together: each is computed at half its value and
-/// `double_and_compress_batch` encodes twice that with one shared field inversion instead of
-/// four. The group order is odd, so halving is exact.
+/// The four transcript points are encoded together with one shared field inversion instead of
+/// four: every point is computed at half its value (the one half folded into the public
+/// scalars, so no extra multiplication) and `double_and_compress_batch` encodes twice each.
+/// The group order is odd, so halving is exact.
 pub(crate) fn verify_proof(
     suite: &Suite,
     key: &VerifyingKey,
     pairs: &[(&Element, &Element)],
     proof: &Proof,
 ) -> Choice {
-    let (m, z) = composites(suite, key, pairs);
     let half = half();
+    let (half_m, half_z) = composites(suite, key, pairs, &half);
     let half_c = proof.c * half;
     let half_s = proof.s * half;
     let halves = [
-        m * half,
-        z * half,
+        half_m,
+        half_z,
         RistrettoPoint::vartime_double_scalar_mul_basepoint(&half_c, &key.element.point, &half_s),
-        RistrettoPoint::vartime_multiscalar_mul([half_s, half_c], [m, z]),
+        RistrettoPoint::vartime_multiscalar_mul([proof.s, proof.c], [half_m, half_z]),
     ];
     let [m_enc, z_enc, t2_enc, t3_enc] = encode_doubled(&halves);
     let expected = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
