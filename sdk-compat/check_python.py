@@ -180,6 +180,31 @@ def password_type(ctx):
     expect(login.get("password") == "s3eded-Passw0rd", "password differs")
 
 
+@check("create-secret of a password-type secret; reading it with ignore-cache")
+def create_password(ctx):
+    ctx.api.create_secret(
+        akeyless.CreateSecret(
+            name="/sdk/allowed/app/login",
+            type="password",
+            username="svc-app",
+            password="created-Passw0rd",
+            value="created-Passw0rd",
+            token=ctx.token,
+        )
+    )
+    values = ctx.api.get_secret_value(
+        akeyless.GetSecretValue(
+            names=["/sdk/allowed/app/login"], ignore_cache="true", token=ctx.token
+        )
+    )
+    login = values["/sdk/allowed/app/login"]
+    expect(login == {"username": "svc-app", "password": "created-Passw0rd"}, f"login {login!r}")
+    item = ctx.api.describe_item(
+        akeyless.DescribeItem(name="/sdk/allowed/app/login", token=ctx.token)
+    )
+    expect(item.item_sub_type == "password", f"item_sub_type {item.item_sub_type!r}")
+
+
 @check("update-secret-val with last-version, and a stale last-version is refused")
 def update(ctx):
     updated = ctx.api.update_secret_val(

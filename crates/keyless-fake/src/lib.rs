@@ -47,7 +47,7 @@
 //! | `validate-token`, `uid-rotate-token` | |
 //! | `get-secret-value` | one or many names, `version`, `ignore-cache` (bypasses the item-key cache) |
 //! | `describe-item`, `list-items` | versions, folders, filters, tag, type, pagination |
-//! | `create-secret`, `update-secret-val`, `delete-item`, `rollback-secret` | `last-version` checks |
+//! | `create-secret`, `update-secret-val`, `delete-item`, `rollback-secret` | generic and password types, text/JSON/key-value formats, tags, `last-version` checks, `keep-prev-version` |
 //! | `get-dynamic-secret-value` | a fresh credential per call |
 //! | `get-rotated-secret-value` | rotation through [`FakeGatewayHandle::rotate_secret`] |
 //!
@@ -100,18 +100,26 @@
 //! # Known limitations
 //!
 //! - Only the commands listed above exist; creating dynamic or rotated secrets, keys,
-//!   certificates and auth methods through the API is not emulated (seed them instead).
-//! - `create-secret` cannot create password-type secrets: the shared wire type carries no
-//!   `username`/`password` fields. Seed them; `update-secret-val` takes a JSON object value.
+//!   certificates and auth methods through the API is not emulated (seed them instead), and
+//!   `rotate-secret` / `rotated-secret-get-value` / `dynamic-secret-get-value` are not routed.
 //! - Negative `version` on `get-secret-value` ("the last N versions") answers 400: the real
 //!   answer's shape is unknown.
-//! - Deleting is immediate; `delete-in-days` is ignored.
+//! - Deleting is immediate; `delete-in-days` is ignored. Deleting the last remaining version
+//!   deletes the item.
 //! - Rotated secrets rotate only when asked through the handle; there is no rotation schedule.
-//! - Kubernetes and unsigned JWT auth check claims, not signatures.
+//! - Kubernetes auth and JWT auth without an HS256 key check claims, not signatures; `cert`,
+//!   `ldap`, cloud and password auth are refused as unsupported access types.
+//! - One fragment key (key version 1) protects every item; there is no key rotation, no SaaS
+//!   share refresh and no `protection_key` other than the fake's own.
+//! - A real gateway's own value cache (`ignore-cache`) is modelled by the item-key cache only:
+//!   the fake never serves a stale value, it only skips a derivation.
 //! - Status codes the public sources do not pin down are choices: 409 for a stale
 //!   `last-version` or an existing name on `create-secret`, 404 for POST on the bare prefix,
-//!   503 for customer-fragment failures, `is_valid: false` with 200 for an unknown token on
-//!   `validate-token`.
+//!   503 for customer-fragment failures, 400 for a protected item on `delete-item`, and
+//!   `is_valid: false` with 200 for an unknown token on `validate-token`.
+//! - A mounted router ([`FakeGatewayBuilder::into_router`]) cannot close the connection for
+//!   [`GatewayFault::ConnectionDrop`] before the answer starts; it aborts the body instead.
+//!   [`FakeGatewayHandle::take_offline`] exists only for a started gateway.
 
 mod access;
 mod clock;
