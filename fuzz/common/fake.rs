@@ -2,7 +2,7 @@
 
 /// Parses `data` as a seed file and turns it into a builder. Must never panic; a seed that
 /// parses must either build or be refused with an error that names where it is wrong.
-pub fn check_seed(data: &[u8]) {
+pub(crate) fn check_seed(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };

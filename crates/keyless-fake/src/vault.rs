@@ -154,7 +154,7 @@ impl Vault {
         version: u32,
         plaintext: &[u8],
     ) -> Result<Arc<[u8]>, VaultError> {
-        let key = self.item_key(path, version, false).await?;
+        let key = self.item_key(path, version, false, None).await?;
         let envelope = key.seal(plaintext).map_err(|error| VaultError::Internal {
             reason: error.to_string(),
         })?;
@@ -181,13 +181,13 @@ impl Vault {
             });
         }
 
-        let key = self.item_key(path, version, fresh).await?;
+        let key = self.item_key(path, version, fresh, Some(&envelope)).await?;
         match key.open(&envelope) {
             Ok(plaintext) => Ok(plaintext),
             // A cached key that no longer opens is dropped and derived again once.
             Err(_) if !fresh => {
                 self.cache.forget(path, version);
-                let key = self.item_key(path, version, true).await?;
+                let key = self.item_key(path, version, true, None).await?;
                 key.open(&envelope).map_err(|error| VaultError::Integrity {
                     reason: error.to_string(),
                 })
@@ -198,11 +198,15 @@ impl Vault {
         }
     }
 
+    /// The key of version `version` of `path`: from the cache unless `fresh`, else derived.
+    /// With the envelope to open at hand, the derivation checks proofs only if the key it
+    /// combines does not match the envelope's key check.
     async fn item_key(
         &self,
         path: &str,
         version: u32,
         fresh: bool,
+        opening: Option<&Envelope>,
     ) -> Result<Arc<ItemKey>, VaultError> {
         if !fresh && let Some(key) = self.cache.get(path, version) {
             return Ok(key);
@@ -213,7 +217,15 @@ impl Vault {
             .map_err(|error| VaultError::Internal {
                 reason: error.to_string(),
             })?;
-        let key = Arc::new(self.deriver.derive(&context).await?);
+        let key = match opening {
+            Some(envelope) => {
+                self.deriver
+                    .derive_to_open(&context, &envelope.key_check())
+                    .await?
+            }
+            None => self.deriver.derive(&context).await?,
+        };
+        let key = Arc::new(key);
         self.cache.put(path, version, Arc::clone(&key));
         Ok(key)
     }
@@ -296,10 +308,16 @@ mod derive {
         QuorumError,
     };
 
+    use keyless_fragments::{KeyCheck, PendingDerivation};
+
     use super::*;
 
     pub(super) struct Deriver {
         quorum: FragmentQuorum,
+        roster: Roster,
+        /// The first `t` SaaS holders, asked on the optimistic path.
+        saas: Vec<Arc<dyn FragmentHolder>>,
+        customer: Arc<dyn FragmentHolder>,
     }
 
     impl Deriver {
@@ -323,19 +341,28 @@ mod derive {
             if let Some(pem) = ca_pem {
                 customer = customer.ca_pem_only(pem);
             }
-            let customer = customer.build().map_err(config_error)?;
+            let customer: Arc<dyn FragmentHolder> =
+                Arc::new(customer.build().map_err(config_error)?);
 
-            let mut holders: Vec<Arc<dyn FragmentHolder>> = shares
+            let saas: Vec<Arc<dyn FragmentHolder>> = shares
                 .into_iter()
                 .map(|share| Arc::new(InProcessHolder::saas(share)) as Arc<dyn FragmentHolder>)
                 .collect();
-            holders.push(Arc::new(customer));
-            let quorum = FragmentQuorum::new(roster, holders)
+            let mut holders = saas.clone();
+            holders.push(Arc::clone(&customer));
+            let quorum = FragmentQuorum::new(roster.clone(), holders)
                 .map_err(|error| FakeError::KeyMaterial {
                     reason: error.to_string(),
                 })?
                 .with_deadline(timeout);
-            Ok(Self { quorum })
+            let threshold = usize::from(roster.threshold().threshold());
+            let saas = saas.into_iter().take(threshold).collect();
+            Ok(Self {
+                quorum,
+                roster,
+                saas,
+                customer,
+            })
         }
 
         pub(super) async fn derive(&self, context: &ItemContext) -> Result<ItemKey, VaultError> {
@@ -351,6 +378,74 @@ mod derive {
                     _ => VaultError::Internal { reason: detail },
                 }
             })
+        }
+    }
+
+    impl Deriver {
+        /// Derives the key that opens an envelope carrying `expected`: asks exactly `t` SaaS
+        /// holders and the customer fragment, and verifies their proofs only if the combined
+        /// key does not match (keyless-fragments' optimistic finish, which then names the
+        /// holder that cheated). Writes go through the full quorum, which always verifies.
+        pub(super) async fn derive_to_open(
+            &self,
+            context: &ItemContext,
+            expected: &KeyCheck,
+        ) -> Result<ItemKey, VaultError> {
+            let internal = |error: keyless_fragments::Error| VaultError::Internal {
+                reason: error.to_string(),
+            };
+            let pending = PendingDerivation::start(&self.roster, context).map_err(internal)?;
+            let request = *pending.request();
+            let request_id = crate::random::alphanumeric(16).map_err(|_| VaultError::Internal {
+                reason: "no randomness".to_owned(),
+            })?;
+
+            let saas = futures::future::join_all(
+                self.saas
+                    .iter()
+                    .map(|holder| holder.evaluate(&request, &request_id)),
+            );
+            let (customer, saas) =
+                tokio::join!(self.customer.evaluate(&request, &request_id), saas);
+            let customer = customer.map_err(|error| VaultError::CustomerFragment {
+                cause: error.cause,
+                detail: error.to_string(),
+            })?;
+            let mut partials = Vec::with_capacity(saas.len() + 1);
+            for answer in saas {
+                match answer {
+                    Ok(partial) => partials.push(partial),
+                    // An in-process holder does not fail; if one ever does, the quorum asks
+                    // the others.
+                    Err(_) => return self.derive(context).await,
+                }
+            }
+            partials.push(customer);
+
+            pending
+                .finish_optimistic(&partials, expected)
+                .map_err(|error| match error {
+                    keyless_fragments::Error::EpochMismatch { .. } => {
+                        VaultError::CustomerFragment {
+                            cause: FragmentFailureCause::StaleEpoch,
+                            detail: error.to_string(),
+                        }
+                    }
+                    keyless_fragments::Error::InvalidProof { ref holders }
+                        if !holders.iter().any(|holder| holder.is_customer()) =>
+                    {
+                        VaultError::Internal {
+                            reason: error.to_string(),
+                        }
+                    }
+                    keyless_fragments::Error::Decrypt => VaultError::Integrity {
+                        reason: error.to_string(),
+                    },
+                    other => VaultError::CustomerFragment {
+                        cause: FragmentFailureCause::InvalidAnswer,
+                        detail: other.to_string(),
+                    },
+                })
         }
     }
 
