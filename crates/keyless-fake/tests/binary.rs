@@ -22,10 +22,10 @@ items:
 fn wait_for_file(path: &Path, child: &mut Child) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(value) = serde_json::from_str(&text) {
-                return value;
-            }
+        if let Ok(text) = std::fs::read_to_string(path)
+            && let Ok(value) = serde_json::from_str(&text)
+        {
+            return value;
         }
         assert!(
             child.try_wait().unwrap().is_none(),
