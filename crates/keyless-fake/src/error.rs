@@ -69,6 +69,15 @@ pub enum FakeError {
         reason: String,
     },
 
+    /// A rotation asked through the handle could not be done.
+    #[error("cannot rotate {name}: {reason}")]
+    Rotation {
+        /// The item path.
+        name: String,
+        /// What failed (no such item, not a rotated secret, sealing failed).
+        reason: String,
+    },
+
     /// The operating system's random source is unavailable.
     #[error("the operating system's random source is unavailable")]
     Randomness,

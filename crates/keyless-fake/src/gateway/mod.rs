@@ -708,7 +708,7 @@ impl FakeGatewayHandle {
 /// Rotates the rotated secret `name`: a new version with a fresh random password.
 pub(crate) async fn rotate(state: &GatewayState, name: &str) -> Result<u32, FakeError> {
     let path = crate::access::normalize_path(name);
-    let failure = |reason: &str| FakeError::SeedItem {
+    let failure = |reason: &str| FakeError::Rotation {
         name: path.clone(),
         reason: reason.to_owned(),
     };

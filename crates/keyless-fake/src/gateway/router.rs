@@ -151,9 +151,11 @@ async fn handle(
 async fn run_command(state: &GatewayState, name: &str, body: Body, trace: &mut Trace) -> Response {
     if let Some(fault) = state.faults.take(name) {
         trace.fault = Some(fault.label());
-        match fault {
-            GatewayFault::Latency(delay) => tokio::time::sleep(delay).await,
-            other => return fault_response(&other),
+        if let GatewayFault::Latency(delay) = fault {
+            tokio::time::sleep(delay).await;
+        }
+        if let Some(response) = fault_response(&fault) {
+            return response;
         }
     }
 
@@ -253,8 +255,10 @@ fn authorize(
     Ok(session)
 }
 
-fn fault_response(fault: &GatewayFault) -> Response {
-    match fault {
+/// The answer a fault replaces the real one with; `None` for faults that only delay it.
+fn fault_response(fault: &GatewayFault) -> Option<Response> {
+    let response = match fault {
+        GatewayFault::Latency(_) => return None,
         GatewayFault::RateLimited { retry_after } => {
             let mut response = json_response(
                 StatusCode::TOO_MANY_REQUESTS,
@@ -277,8 +281,9 @@ fn fault_response(fault: &GatewayFault) -> Response {
         GatewayFault::MalformedBody => {
             raw_json_response(StatusCode::OK, br#"{"item_name": "truncat"#.to_vec())
         }
-        GatewayFault::ConnectionDrop | GatewayFault::Latency(_) => dropped_connection(),
-    }
+        GatewayFault::ConnectionDrop => dropped_connection(),
+    };
+    Some(response)
 }
 
 /// A response that never completes. The fakes' own server closes the connection before any
