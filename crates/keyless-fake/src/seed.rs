@@ -514,6 +514,22 @@ mod tests {
         assert!(error.to_string().contains("prefx"), "{error}");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,200}") {
+            if let Ok(seed) = Seed::from_yaml(&text) {
+                let _ = seed.into_builder();
+            }
+        }
+
+        #[test]
+        fn arbitrary_durations_never_panic(text in "[0-9a-z ]{0,24}") {
+            let _ = parse_duration("x", &text);
+        }
+    }
+
     #[test]
     fn a_full_seed_builds() {
         let seed = Seed::from_yaml(

@@ -313,6 +313,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_path_resolves_without_panicking_and_slashes_do_not_matter(
+            segments in proptest::collection::vec("[a-z0-9-]{1,8}", 0..5),
+            doubled in proptest::collection::vec(proptest::bool::ANY, 0..6),
+        ) {
+            let single = format!("/v2/{}", segments.join("/"));
+            let mut noisy = String::from("/v2");
+            for (index, segment) in segments.iter().enumerate() {
+                noisy.push_str(if doubled.get(index).copied().unwrap_or(false) { "//" } else { "/" });
+                noisy.push_str(segment);
+            }
+            proptest::prop_assert_eq!(command(resolve("/v2", &single)), command(resolve("/v2", &noisy)));
+        }
+    }
+
     #[test]
     fn resolves_prefixes_and_doubled_slashes() {
         assert_eq!(command(resolve("", "/auth")), Some("auth".into()));
