@@ -1,0 +1,308 @@
+//! The crate's error type.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::time::Duration;
+
+/// A boxed error from a caller-supplied component (a certificate signer, a file read).
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Everything that can go wrong talking to a gateway or a fragment holder.
+///
+/// Messages name the command, the status and the server's own message; they never contain a
+/// token, a credential or a secret value. The server's message is cut to 1 KiB.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A builder setting is invalid (a malformed base URL, an unreadable CA bundle, …).
+    #[error("invalid client configuration for `{setting}`: {reason}")]
+    InvalidConfig {
+        /// The setting at fault.
+        setting: &'static str,
+        /// What is wrong with it.
+        reason: String,
+        /// The underlying parse error, if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// A request could not be built from what the caller passed (an empty name list, …).
+    #[error("`{command}`: invalid request: {reason}")]
+    InvalidRequest {
+        /// The command.
+        command: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The server could not be reached: DNS, connection refused, TLS, or the connection broke
+    /// before an answer arrived.
+    #[error("`{command}`: {url} is unreachable ({kind})")]
+    Unreachable {
+        /// The command being sent.
+        command: String,
+        /// The URL that was tried.
+        url: String,
+        /// What kind of failure it was.
+        kind: UnreachableKind,
+        /// The transport error; for TLS it carries the verifier's reason.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// No answer within the configured time.
+    #[error("`{command}`: no answer from {url} in time")]
+    Timeout {
+        /// The command being sent.
+        command: String,
+        /// The URL that was tried.
+        url: String,
+        /// The transport error, when the transport timed out (absent for a deadline).
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// `/auth` rejected the credentials, or they could not be produced.
+    #[error("authentication failed ({access_type}): {message}")]
+    Unauthenticated {
+        /// The access type used.
+        access_type: String,
+        /// The server's message, or what went wrong locally.
+        message: String,
+        /// A local cause (reading a token file, signing a challenge), if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+
+    /// The server refused the call (401 after one fresh token, or 403). Per the API this is
+    /// also the answer for a missing item the caller may not see.
+    #[error("`{command}` denied (HTTP {status}): {message}")]
+    Denied {
+        /// The command.
+        command: String,
+        /// 401 or 403.
+        status: u16,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The item does not exist and the caller may know it (HTTP 404 only).
+    #[error("`{command}`: not found: {message}")]
+    NotFound {
+        /// The command.
+        command: String,
+        /// The server's message.
+        message: String,
+    },
+
+    /// Too many calls (HTTP 429), after the retries the policy allowed.
+    #[error("`{command}` rate limited: {message}")]
+    RateLimited {
+        /// The command.
+        command: String,
+        /// The server's `Retry-After`, if it sent one.
+        retry_after: Option<Duration>,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The gateway could not get the customer fragment's partial: its error text names the
+    /// customer fragment or the derived key. `cause` tells the runbook's cases apart.
+    #[error("`{command}`: customer fragment unavailable ({cause}): {message}")]
+    CustomerFragmentUnavailable {
+        /// The command.
+        command: String,
+        /// The status the gateway answered with.
+        status: u16,
+        /// The cause read from the gateway's message.
+        cause: FragmentFailureCause,
+        /// The server's message.
+        message: String,
+    },
+
+    /// Any other error answer.
+    #[error("`{command}` failed (HTTP {status}): {message}")]
+    Gateway {
+        /// The command.
+        command: String,
+        /// The HTTP status (200 for an error reported inside a successful answer).
+        status: u16,
+        /// The server's message.
+        message: String,
+    },
+
+    /// The answer could not be used. `reason` says what was wrong, never what the value was.
+    #[error("`{command}`: invalid response (HTTP {status}): {reason}")]
+    InvalidResponse {
+        /// The command.
+        command: String,
+        /// The HTTP status.
+        status: u16,
+        /// What was wrong.
+        reason: String,
+    },
+
+    /// A fragment quorum could not produce the item key.
+    #[error(transparent)]
+    Quorum(#[from] crate::holder::QuorumError),
+}
+
+/// The kind of transport failure behind [`Error::Unreachable`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UnreachableKind {
+    /// The host name did not resolve.
+    Dns,
+    /// The host refused the connection (nothing listens on the port).
+    ConnectionRefused,
+    /// The TLS handshake failed (unknown issuer, wrong host name, protocol error).
+    Tls,
+    /// The connection could not be made for another reason (unreachable network, reset).
+    Connect,
+    /// The connection failed after the request was sent, before an answer.
+    Connection,
+}
+
+impl fmt::Display for UnreachableKind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Self::Dns => "DNS lookup failed",
+            Self::ConnectionRefused => "connection refused",
+            Self::Tls => "TLS handshake failed",
+            Self::Connect => "could not connect",
+            Self::Connection => "connection lost",
+        })
+    }
+}
+
+/// Why a customer fragment's partial could not be had: the rows of the runbook.
+///
+/// For the fragment service itself ([`crate::holder::HttpFragmentHolder`]) each cause comes
+/// from the status; for the gateway it is read from the gateway's error text, which should
+/// contain the `Display` text below (the fake gateway writes it that way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FragmentFailureCause {
+    /// The fragment service (the CipherTrust Manager VM) could not be reached or did not
+    /// answer in time. Runbook: check the VM; restore it from its snapshot if needed.
+    Unreachable,
+    /// `/api/derived-key` answered 404 without naming an unknown key: the endpoint is gone.
+    /// Runbook: an upgrade broke the endpoint; restore the VM from the last good backup.
+    EndpointNotFound,
+    /// `/api/derived-key` answered 500: the fragment service crashed. Runbook: restore the VM.
+    ServiceFailure,
+    /// 409: the caller's epoch or key version is not the service's.
+    StaleEpoch,
+    /// 404 naming an unknown key.
+    UnknownKey,
+    /// 401: the service refused the bearer token.
+    Unauthorized,
+    /// 429: the service rate-limits the caller.
+    RateLimited,
+    /// 400: the service found the request malformed.
+    BadRequest,
+    /// The service answered, but not with a usable partial.
+    InvalidAnswer,
+    /// The text does not say.
+    Unspecified,
+}
+
+impl FragmentFailureCause {
+    /// Reads the cause from a gateway error message that names the customer fragment or the
+    /// derived key.
+    pub fn from_gateway_message(message: &str) -> Self {
+        let text = message.to_ascii_lowercase();
+        let has = |needle: &str| text.contains(needle);
+        if has("unreachable") || has("connection refused") || has("timed out") || has("timeout") {
+            Self::Unreachable
+        } else if has("unknown key") {
+            Self::UnknownKey
+        } else if has("404") || has("endpoint not found") {
+            Self::EndpointNotFound
+        } else if has("500") || has("crashed") || has("internal server error") {
+            Self::ServiceFailure
+        } else if has("409") || has("stale epoch") || has("epoch mismatch") {
+            Self::StaleEpoch
+        } else if has("401") || has("rejected the token") {
+            Self::Unauthorized
+        } else if has("429") || has("rate limit") {
+            Self::RateLimited
+        } else if has("400") || has("malformed") {
+            Self::BadRequest
+        } else {
+            Self::Unspecified
+        }
+    }
+}
+
+impl fmt::Display for FragmentFailureCause {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Self::Unreachable => "fragment service unreachable",
+            Self::EndpointNotFound => "derived-key endpoint not found (404)",
+            Self::ServiceFailure => "fragment service crashed (500)",
+            Self::StaleEpoch => "stale epoch or key version (409)",
+            Self::UnknownKey => "unknown key (404)",
+            Self::Unauthorized => "fragment service rejected the token (401)",
+            Self::RateLimited => "fragment service rate limit (429)",
+            Self::BadRequest => "fragment service found the request malformed (400)",
+            Self::InvalidAnswer => "fragment service answer unusable",
+            Self::Unspecified => "cause not stated",
+        })
+    }
+}
+
+impl Error {
+    /// Whether trying again later may succeed: the server was unreachable or slow, rate
+    /// limited the call, the customer fragment was unavailable, or the gateway answered 500,
+    /// 502, 503 or 504.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unreachable { .. }
+            | Self::Timeout { .. }
+            | Self::RateLimited { .. }
+            | Self::CustomerFragmentUnavailable { .. } => true,
+            Self::Gateway { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            Self::Quorum(error) => error.is_retryable(),
+            _ => false,
+        }
+    }
+
+    /// Whether the item does not exist (HTTP 404 from the gateway, nothing else).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { .. })
+    }
+
+    /// Whether the credentials were rejected or the call was denied.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, Self::Unauthenticated { .. } | Self::Denied { .. })
+    }
+
+    /// The server's `Retry-After`, for a rate-limited call.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid_config(setting: &'static str, reason: impl Into<String>) -> Self {
+        Self::InvalidConfig {
+            setting,
+            reason: reason.into(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn invalid_config_with_source(
+        setting: &'static str,
+        reason: impl Into<String>,
+        source: impl Into<BoxError>,
+    ) -> Self {
+        Self::InvalidConfig {
+            setting,
+            reason: reason.into(),
+            source: Some(source.into()),
+        }
+    }
+}

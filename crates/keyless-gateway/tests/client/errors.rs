@@ -1,0 +1,366 @@
+//! Status and body → typed error, using the bodies the wire reference records.
+
+use crate::common::{access_key_credentials, builder, client, count_requests, mount_auth};
+use keyless_gateway::wire::DescribeItemRequest;
+use keyless_gateway::{Error, FragmentFailureCause, RetryPolicy, UnreachableKind};
+use serde_json::json;
+use std::time::Duration;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const NOT_FOUND_BODY: &str = "failed to obtain item description: Desc: Failed to get item. \
+    Status 404 Not Found, Error: NotFound. Message: account id: acc-x, access id: p-y. \
+    failed to obtain item /some/item";
+const UNAUTHORIZED_BODY: &str = "failed to obtain item description: Desc: Failed to get item. \
+    Status 401 Unauthorized, Error: UnauthorizedAccess. Message: account id: acc-x, access id: \
+    p-y. unauthorized access for access id p-y";
+
+/// The error `describe-item` (or `get-secret-value` when `secret` is set) gives for `answer`.
+async fn error_for(command: &str, answer: ResponseTemplate) -> (Error, MockServer) {
+    let server = MockServer::start().await;
+    mount_auth(&server, "/v2").await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v2/{command}")))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    let client = builder(&format!("{}/v2", server.uri()), access_key_credentials())
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("client");
+    let error = if command == "describe-item" {
+        client
+            .describe_item(DescribeItemRequest::new("/some/item"))
+            .await
+            .expect_err("an error")
+    } else {
+        client
+            .get_secret_value("/some/item")
+            .await
+            .expect_err("an error")
+    };
+    (error, server)
+}
+
+fn error_body(text: &str) -> serde_json::Value {
+    json!({"error": text})
+}
+
+#[tokio::test]
+async fn status_400_is_a_gateway_error_with_the_message() {
+    let answer =
+        ResponseTemplate::new(400).set_body_json(error_body("Client could not be found in cache"));
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(&error, Error::Gateway { status: 400, message, .. }
+            if message == "Client could not be found in cache"),
+        "{error:?}"
+    );
+    assert!(!error.is_retryable() && !error.is_not_found() && !error.is_auth());
+}
+
+#[tokio::test]
+async fn status_401_after_a_fresh_token_is_denied() {
+    let answer = ResponseTemplate::new(401).set_body_json(error_body(UNAUTHORIZED_BODY));
+    let (error, server) = error_for("describe-item", answer).await;
+    assert!(
+        matches!(&error, Error::Denied { status: 401, message, .. } if message.contains("UnauthorizedAccess")),
+        "{error:?}"
+    );
+    assert!(error.is_auth() && !error.is_not_found());
+    assert_eq!(count_requests(&server, "/v2/auth").await, 2, "one re-auth");
+    assert_eq!(count_requests(&server, "/v2/describe-item").await, 2);
+}
+
+#[tokio::test]
+async fn status_403_is_denied() {
+    let answer = ResponseTemplate::new(403).set_body_json(error_body("access denied"));
+    let (error, server) = error_for("describe-item", answer).await;
+    assert!(
+        matches!(error, Error::Denied { status: 403, .. }),
+        "{error:?}"
+    );
+    assert_eq!(
+        count_requests(&server, "/v2/auth").await,
+        1,
+        "403 does not re-authenticate"
+    );
+}
+
+#[tokio::test]
+async fn only_404_is_not_found() {
+    let answer = ResponseTemplate::new(404).set_body_json(error_body(NOT_FOUND_BODY));
+    let (error, _server) = error_for("describe-item", answer).await;
+    assert!(error.is_not_found(), "{error:?}");
+    assert!(!error.is_auth() && !error.is_retryable());
+
+    for status in [400, 401, 403, 500] {
+        let answer = ResponseTemplate::new(status).set_body_json(error_body("item missing?"));
+        let (error, _server) = error_for("describe-item", answer).await;
+        assert!(!error.is_not_found(), "{status}: {error:?}");
+    }
+}
+
+#[tokio::test]
+async fn status_429_carries_retry_after() {
+    let answer = ResponseTemplate::new(429)
+        .insert_header("retry-after", "7")
+        .set_body_json(error_body("rate limit exceeded"));
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn status_500_is_a_retryable_gateway_error() {
+    let answer = ResponseTemplate::new(500).set_body_json(error_body("internal server error"));
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(&error, Error::Gateway { status: 500, message, .. } if message == "internal server error"),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn customer_fragment_failures_are_their_own_error() {
+    let cases = [
+        (
+            500,
+            "failed to derive key: customer fragment unavailable: derived-key endpoint not \
+             found (404)",
+            FragmentFailureCause::EndpointNotFound,
+        ),
+        (
+            500,
+            "Derived key error: fragment service crashed (500)",
+            FragmentFailureCause::ServiceFailure,
+        ),
+        (
+            503,
+            "customer fragment unavailable: fragment service unreachable (connection refused)",
+            FragmentFailureCause::Unreachable,
+        ),
+        (
+            404,
+            "customer fragment unavailable: stale epoch or key version (409)",
+            FragmentFailureCause::StaleEpoch,
+        ),
+    ];
+    for (status, text, cause) in cases {
+        let answer = ResponseTemplate::new(status).set_body_json(error_body(text));
+        let (error, _server) = error_for("get-secret-value", answer).await;
+        assert!(
+            matches!(&error, Error::CustomerFragmentUnavailable { cause: found, .. } if *found == cause),
+            "{text}: {error:?}"
+        );
+        assert!(
+            !error.is_not_found(),
+            "a fragment failure is not a missing item"
+        );
+        assert!(error.is_retryable());
+    }
+}
+
+#[tokio::test]
+async fn error_body_that_is_not_json() {
+    let answer = ResponseTemplate::new(502)
+        .set_body_raw("<html><body>502 Bad Gateway</body></html>\n", "text/html");
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(&error, Error::Gateway { status: 502, message, .. } if message.contains("502 Bad Gateway")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn success_body_that_is_not_json() {
+    let answer = ResponseTemplate::new(200).set_body_raw("s3cr3t-not-json", "text/plain");
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(error, Error::InvalidResponse { status: 200, .. }),
+        "{error:?}"
+    );
+    assert!(!error.to_string().contains("s3cr3t"), "{error}");
+}
+
+#[tokio::test]
+async fn answer_without_the_requested_name() {
+    let answer = ResponseTemplate::new(200).set_body_json(json!({"/other/item": "s3cr3t"}));
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("/some/item")),
+        "{error:?}"
+    );
+    assert!(!format!("{error} {error:?}").contains("s3cr3t"));
+}
+
+#[tokio::test]
+async fn empty_value() {
+    let answer = ResponseTemplate::new(200).set_body_json(json!({"/some/item": ""}));
+    let (error, _server) = error_for("get-secret-value", answer).await;
+    assert!(
+        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("empty")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn unexpected_shape_never_quotes_the_value() {
+    let answer = ResponseTemplate::new(200)
+        .set_body_json(json!({"item_name": "/some/item", "last_version": "s3cr3t-in-wrong-place"}));
+    let (error, _server) = error_for("describe-item", answer).await;
+    let shown = format!("{error} {error:?}");
+    assert!(matches!(error, Error::InvalidResponse { .. }), "{shown}");
+    assert!(!shown.contains("s3cr3t"), "{shown}");
+}
+
+#[tokio::test]
+async fn describe_item_200_without_item_name() {
+    let answer = ResponseTemplate::new(200).set_body_json(json!({}));
+    let (error, _server) = error_for("describe-item", answer).await;
+    assert!(
+        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("item_name")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn auth_rejection_is_unauthenticated() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/auth"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+            "Status 401 Unauthorized, Error: UnauthorizedAccess",
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let error = client(&format!("{}/v2", server.uri()))
+        .get_secret_value("/a")
+        .await
+        .expect_err("rejected");
+    assert!(
+        matches!(&error, Error::Unauthenticated { access_type, .. } if access_type == "access_key"),
+        "{error:?}"
+    );
+    assert!(error.is_auth());
+    assert!(!error.to_string().contains("access-key-value"));
+}
+
+#[tokio::test]
+async fn connection_refused() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    drop(listener);
+
+    let error = client(&format!("http://{address}/v2"))
+        .get_secret_value("/a")
+        .await
+        .expect_err("nothing listens");
+    assert!(
+        matches!(
+            error,
+            Error::Unreachable {
+                kind: UnreachableKind::ConnectionRefused,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn unknown_host() {
+    let error = builder("http://gateway.invalid/v2", access_key_credentials())
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .expect("client")
+        .get_secret_value("/a")
+        .await
+        .expect_err("does not resolve");
+    assert!(
+        matches!(
+            error,
+            Error::Unreachable {
+                kind: UnreachableKind::Dns,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn slow_answer_times_out() {
+    let server = MockServer::start().await;
+    mount_auth(&server, "/v2").await;
+    Mock::given(method("POST"))
+        .and(path("/v2/get-secret-value"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"/a": "v"}))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let error = builder(&format!("{}/v2", server.uri()), access_key_credentials())
+        .retry_policy(RetryPolicy::never())
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client")
+        .get_secret_value("/a")
+        .await
+        .expect_err("too slow");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn oversized_answer_is_refused() {
+    let server = MockServer::start().await;
+    mount_auth(&server, "/v2").await;
+    Mock::given(method("POST"))
+        .and(path("/v2/get-secret-value"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"/a": "x".repeat(4096)})))
+        .mount(&server)
+        .await;
+    let error = builder(&format!("{}/v2", server.uri()), access_key_credentials())
+        .max_response_bytes(1024)
+        .build()
+        .expect("client")
+        .get_secret_value("/a")
+        .await
+        .expect_err("too large");
+    assert!(
+        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("larger")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn builder_rejects_bad_settings() {
+    let cases: Vec<(keyless_gateway::GatewayClientBuilder, &str)> = vec![
+        (builder("not a url", access_key_credentials()), "base_url"),
+        (
+            builder("https://h/v2", access_key_credentials()).ca_pem_only("not pem at all"),
+            "ca_bundle",
+        ),
+        (
+            builder("https://h/v2", access_key_credentials()).timeout(Duration::ZERO),
+            "timeout",
+        ),
+        (
+            builder("https://h/v2", access_key_credentials()).proxy("::not a proxy::"),
+            "proxy",
+        ),
+    ];
+    for (builder, expected) in cases {
+        let error = builder.build().expect_err(expected);
+        assert!(
+            matches!(&error, Error::InvalidConfig { setting, .. } if *setting == expected),
+            "{expected}: {error:?}"
+        );
+    }
+}
