@@ -1,1 +1,168 @@
-//! External Secrets Operator model, validation, Go-template rendering and sync decisions.
+//! External Secrets Operator (ESO) manifests for Rust: a typed model, YAML with source
+//! locations, a validator with stable rule codes, Go durations, and rustc-style diagnostics.
+//!
+//! The team's secrets reach pods through ESO ExternalSecrets backed by Akeyless, and the worst
+//! failures are silent: a manifest the API server accepts and ESO then fails to sync, a value
+//! that renders empty. This crate checks manifests before they reach a cluster and points at
+//! the exact line.
+//!
+//! * [`model`]: `ExternalSecret` (v1; v1beta1 is read and converted), `SecretStore` and
+//!   `ClusterSecretStore` with the Akeyless provider, status and conditions, and the Kubernetes
+//!   [`Secret`](model::Secret) a sync produces. Plain serde structs in ESO's JSON spelling.
+//! * [`Document`]: a multi-document YAML file, parsed with locations. Malformed YAML, alias
+//!   bombs, unknown kinds, unknown fields and wrongly typed values become [`Diagnostic`]s; the
+//!   loader never panics and keeps reading after a bad value.
+//! * [`validate`] with [`Options`]: every rule below, each with a stable code, a severity, the
+//!   field path (`spec.data[2].remoteRef.key`), line:column and a help text.
+//! * [`render_text`] (rustc style, via annotate-snippets) and [`render_json`] (for CI).
+//! * [`GoDuration`]: Go's `time.ParseDuration` and `Duration.String`, byte for byte.
+//!
+//! # Example
+//!
+//! ```
+//! use keyless_eso::{Document, Options, RenderOptions, render_text, validate};
+//!
+//! let text = "\
+//! apiVersion: external-secrets.io/v1
+//! kind: ExternalSecret
+//! metadata:
+//!   name: my-service
+//! spec:
+//!   refreshInterval: 1m
+//!   secretStoreRef:
+//!     name: cm-akeyless
+//!     kind: ClusterSecretStore
+//!   target:
+//!     name: my-service
+//!   data:
+//!     - secretKey: MY_VAR
+//!       remoteRef:
+//!         key: /mdapi/my-service/my-secret/MY_VAR
+//!     - secretKey: OTHER
+//!       remoteRef:
+//!         key: /other/my-secret/OTHER
+//! ";
+//! let document = Document::parse("my-service.yaml", text);
+//! let options = Options::new().with_key_prefix("/mdapi/");
+//! let diagnostics = validate(&document, &options);
+//!
+//! assert_eq!(diagnostics.len(), 1);
+//! assert_eq!(diagnostics[0].code(), "key-prefix");
+//! assert_eq!(diagnostics[0].to_string(),
+//!     "my-service.yaml:18:14: error[key-prefix]: key `/other/my-secret/OTHER` is outside the \
+//!      allowed prefix (at spec.data[1].remoteRef.key)");
+//! let report = render_text(&document, &diagnostics, RenderOptions::plain());
+//! assert!(report.contains("remote keys must start with `/mdapi/`"));
+//! ```
+//!
+//! # Rules
+//!
+//! Codes are stable; [`Rule::ALL`] lists them. "Error" means Kubernetes or ESO rejects the
+//! manifest, or the sync fails or writes a wrong or empty value; "warning" means likely wrong
+//! or fragile; "note" means something was not checked.
+//!
+//! | code | severity | what it catches |
+//! |---|---|---|
+//! | `yaml-syntax` | error | The file is not well-formed YAML. |
+//! | `yaml-limit` | error | Alias bomb, too deep nesting or oversized document. |
+//! | `duplicate-yaml-key` | error | A mapping repeats a key; the last value silently wins. |
+//! | `not-an-object` | error | A document is not a mapping. |
+//! | `missing-type-meta` | error | `apiVersion` or `kind` is missing. |
+//! | `unknown-kind` | error | The kind is not served by the `apiVersion`. |
+//! | `unsupported-api-version` | error | An ESO API version ESO no longer serves (`v1alpha1`). |
+//! | `deprecated-api-version` | warning | `v1beta1`: unserved since ESO 0.17; read as `v1`. |
+//! | `not-in-v1beta1` | error | A `v1beta1` manifest uses a `v1`-only field or value. |
+//! | `skipped-resource` | note | A kind this crate does not model; not validated. |
+//! | `unknown-field` | error | A field the CRD lacks; the API server drops it. |
+//! | `invalid-type` | error | Wrong JSON type, e.g. a number where text is required. |
+//! | `invalid-enum` | error | A value outside the field's allowed values. |
+//! | `invalid-value` | error | A malformed value. |
+//! | `required-field` | error | A required field is missing or empty. |
+//! | `invalid-duration` | error | Not a Go duration (`5d`, `3600`, `1h 30m`). |
+//! | `refresh-disabled` | warning | `refreshInterval` ≤ 0: never refreshed after creation. |
+//! | `policy-conflict` | error | `deletionPolicy` conflicts with `creationPolicy`. |
+//! | `no-data` | error | Neither `data` nor `dataFrom`. |
+//! | `data-from-source` | error | A `dataFrom` entry needs one of extract, find, generator. |
+//! | `source-ref-one-of` | error | `sourceRef` needs exactly one of `storeRef`, `generatorRef`. |
+//! | `rewrite-one-of` | error | A rewrite needs one of `regexp`, `transform`, `merge`. |
+//! | `duplicate-secret-key` | error | Two `data` entries write one key; the later wins. |
+//! | `forbidden-secret-type` | error | A `template.type` ESO's webhook forbids. |
+//! | `template-from-target` | error | A `templateFrom` target a Secret cannot take. |
+//! | `missing-store-ref` | error | No `secretStoreRef` though entries read a store. |
+//! | `engine-version` | error | `engineVersion: v1`, removed in ESO 0.16. |
+//! | `invalid-secret-key` | error | A Secret key Kubernetes rejects (`IsConfigMapKey`). |
+//! | `invalid-name` | error | A name that is not a DNS-1123 subdomain. |
+//! | `invalid-namespace` | error | A namespace that is not a DNS-1123 label. |
+//! | `invalid-label` | error | A label or annotation key/value Kubernetes rejects. |
+//! | `invalid-base64` | error | A base64 field does not decode. |
+//! | `store-provider` | error | A store without exactly one provider. |
+//! | `akeyless-url` | error | `akeylessGWApiURL` does not parse or has no host. |
+//! | `akeyless-url-rewrite` | warning | Gateway URL not ending in `/v2`: ESO may drop its path. |
+//! | `akeyless-auth` | error | Incomplete Akeyless `authSecretRef` (store webhook). |
+//! | `selector-namespace` | error | Selector namespace missing (cluster) or foreign. |
+//! | `akeyless-access-type` | error | An access type failing at sync (`k8s` via `secretRef`). |
+//! | `store-not-found` | error | `secretStoreRef` names an unknown store. |
+//! | `key-prefix` | error | A remote key outside the allowed prefix. |
+//! | `gjson-property` | warning | `property` has gjson metacharacters (`*?|#@\`). |
+//! | `akeyless-version` | warning | A non-integer `version`: Akeyless fetches the latest. |
+//! | `metadata-policy` | warning | `metadataPolicy: Fetch`, unsupported by Akeyless. |
+//! | `akeyless-find` | warning | Akeyless `find`: tags ignored with a name, or nothing set. |
+//! | `invalid-regexp` | error | A regular expression that does not compile. |
+//! | `template-syntax` | error | A template that does not parse. |
+//! | `template-function` | error | A function ESO's template engine lacks. |
+//! | `template-field-name` | error | `.KEY` where KEY is no Go identifier. |
+//! | `template-missing-key` | error | `.KEY` nothing produces: the sync fails. |
+//! | `template-index-missing-key` | error | `index . "KEY"` nothing produces: silently empty. |
+//! | `template-data-reference` | error | A template reads a `template.data` key (never an input). |
+//! | `template-order` | error | A selector `template.data` entry before a direct one. |
+//! | `helm-unescaped` | error | An ESO template Helm renders first (Helm charts only). |
+//!
+//! Notes on some rules:
+//!
+//! * `duplicate-secret-key` fires whatever the `deletionPolicy`: ESO's webhook only rejects
+//!   duplicates with `Retain`, otherwise the later entry silently wins.
+//! * `invalid-secret-key` applies Kubernetes' `IsConfigMapKey`, which is stricter than ESO's
+//!   CRD pattern (`.`, `..` and `..x` pass ESO and fail at the API server).
+//! * `akeyless-access-type` reads the access type from a Kubernetes `Secret` when that Secret
+//!   is defined in the same file; otherwise the value is unknown and not checked.
+//! * `store-not-found` runs only when [`Options`] lists stores (or `with_stores_from`);
+//!   Akeyless-specific rules run when the referenced store is Akeyless or its provider is
+//!   unknown.
+//! * `template-order` is the team runbook's rule ("direct" entries before "selector" entries
+//!   in `template.data`). ESO itself renders every entry against the same data, so order does
+//!   not change its output; the real causes of silently empty values are the separate
+//!   `template-index-missing-key`, `template-data-reference`, `helm-unescaped`,
+//!   `duplicate-secret-key` and `duplicate-yaml-key` rules.
+//!
+//! # Known limitations
+//!
+//! * YAML is read with the YAML 1.2 core schema; Kubernetes uses YAML 1.1, where unquoted
+//!   `yes`/`no`/`on`/`off` are booleans and `0123` is octal. Such scalars are read as
+//!   strings here, so `secretKey: yes` passes although the API server would reject it.
+//! * Nesting deeper than 32 levels is rejected (`yaml-limit`); the tree is built recursively.
+//! * Regular expressions are checked with the `regex` crate, not Go's RE2: `\Q…\E` is
+//!   translated, but Go 1.19 rejects `(?<name>…)` which is accepted here, and messages are
+//!   the `regex` crate's.
+//! * Only the Akeyless provider is modelled; other providers are kept as raw JSON and only
+//!   counted.
+//! * Sync-window cron schedules are not parsed.
+//! * A `template.metadata` label *value* that contains a template is not checked against the
+//!   label value rules (it is only known after rendering).
+
+mod diagnostic;
+mod document;
+mod duration;
+mod error;
+pub mod model;
+mod path;
+pub mod template;
+mod validate;
+mod yaml;
+
+pub use diagnostic::{Diagnostic, RenderOptions, Rule, Severity, Span, render_json, render_text};
+pub use document::{Document, Resource};
+pub use duration::{DurationError, GoDuration};
+pub use error::Error;
+pub use model::{Manifest, SecretStoreKind};
+pub use path::{FieldPath, PathSegment};
+pub use validate::{KnownStore, Options, validate};

@@ -1,0 +1,175 @@
+//! The function registry: every function a template may call, by name.
+//!
+//! Each function declares its Go parameter types, because Go converts and checks arguments
+//! against them before the call (`repeat (add 1 2) "x"` fails with `wrong type for value;
+//! expected int; got int64` because sprig's `add` returns `int64`). Adding a function means
+//! adding one [`FuncDef`] to one of the tables below.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::Limits;
+use super::error::Message;
+use super::reflect::{Rv, Ty};
+
+mod builtins;
+
+/// A function callable from a template.
+#[derive(Debug)]
+pub(crate) struct FuncDef {
+    /// The name templates call it by.
+    pub(crate) name: &'static str,
+    /// Types of the fixed parameters.
+    pub(crate) params: &'static [Ty],
+    /// Element type of the trailing variadic parameter, if any.
+    pub(crate) variadic: Option<Ty>,
+    /// Whether it is a Go `text/template` builtin (only `and`/`or` care: they short-circuit).
+    pub(crate) builtin: bool,
+    /// The implementation; receives arguments already converted to the parameter types.
+    pub(crate) call: CallFn,
+}
+
+/// A function implementation.
+pub(crate) type CallFn = fn(&mut CallContext<'_>, &[Rv]) -> Result<Rv, FnError>;
+
+/// What a function may consult while running.
+pub(crate) struct CallContext<'a> {
+    pub(crate) limits: &'a Limits,
+}
+
+impl CallContext<'_> {
+    /// Refuses to build a value longer than the output limit, before allocating it.
+    pub(crate) fn ensure_size(&self, bytes: usize) -> Result<(), FnError> {
+        if bytes > self.limits.max_output_bytes {
+            return Err(FnError::limit(format!(
+                "result of {bytes} bytes exceeds the limit of {} bytes",
+                self.limits.max_output_bytes
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A function failure: Go's error text (what `error calling NAME: ` is followed by).
+#[derive(Debug)]
+pub(crate) struct FnError {
+    pub(crate) message: Message,
+    pub(crate) limit: bool,
+}
+
+impl FnError {
+    /// An error whose text holds no runtime value.
+    pub(crate) fn new(text: impl Into<String>) -> Self {
+        Self { message: Message::plain(text), limit: false }
+    }
+
+    /// An error whose text embeds runtime values.
+    pub(crate) fn with_message(message: Message) -> Self {
+        Self { message, limit: false }
+    }
+
+    /// A resource-limit failure (not a Go behaviour).
+    pub(crate) fn limit(text: impl Into<String>) -> Self {
+        Self { message: Message::plain(text), limit: true }
+    }
+}
+
+/// The function tables, in the order they are consulted.
+fn tables() -> [&'static [FuncDef]; 1] {
+    [builtins::FUNCS]
+}
+
+fn registry() -> &'static HashMap<&'static str, &'static FuncDef> {
+    static REGISTRY: OnceLock<HashMap<&'static str, &'static FuncDef>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut map = HashMap::new();
+        for table in tables() {
+            for definition in table {
+                map.insert(definition.name, definition);
+            }
+        }
+        map
+    })
+}
+
+/// The definition of a supported function.
+pub(crate) fn lookup(name: &str) -> Option<&'static FuncDef> {
+    registry().get(name).copied()
+}
+
+/// Whether templates may call `name` with this crate.
+#[must_use]
+pub fn is_supported_function(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+/// The names of all supported functions, sorted.
+#[must_use]
+pub fn supported_functions() -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = registry().keys().copied().collect();
+    names.sort_unstable();
+    names
+}
+
+/// Whether ESO's engine defines `name` (Go builtins, ESO's sprig copy, ESO's own functions).
+/// A template calling such a function parses; calling one this crate lacks is an
+/// [`Unsupported`](super::TemplateErrorKind::Unsupported) error.
+#[must_use]
+pub fn is_eso_function(name: &str) -> bool {
+    ESO_FUNCTIONS.binary_search(&name).is_ok() || is_supported_function(name)
+}
+
+/// Every function name ESO's template engine v2 defines: Go's builtins, the sprig functions
+/// ESO vendors (without `env`, `expandenv`, `getHostByName`), and ESO's own additions. Sorted.
+pub(crate) const ESO_FUNCTIONS: &[&str] = &[
+    "abbrev", "abbrevboth", "add", "add1", "add1f", "addf", "adler32sum", "ago", "all", "and",
+    "any", "append", "atoi", "b32dec", "b32enc", "b64dec", "b64enc", "base", "bcrypt", "biggest",
+    "buildCustomCert", "call", "camelcase", "cat", "ceil", "certSANs", "chunk", "clean",
+    "coalesce", "compact", "concat", "contains", "date", "dateInZone", "dateModify",
+    "date_in_zone", "date_modify", "decryptAES", "deepCopy", "deepEqual", "default",
+    "derivePassword", "dict", "dig", "dir", "div", "divf", "duration", "durationRound", "empty",
+    "encryptAES", "eq", "ext", "fail", "filterCertChain", "filterPEM", "first", "float64",
+    "floor", "fromJson", "fromYaml", "fullPemToPkcs12", "fullPemToPkcs12Pass", "ge", "genCA",
+    "genCAWithKey", "genPrivateKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
+    "genSignedCert", "genSignedCertWithKey", "get", "gt", "has", "hasKey", "hasPrefix",
+    "hasSuffix", "hello", "hexdec", "html", "htmlDate", "htmlDateInZone", "htpasswd", "indent",
+    "index", "initial", "initials", "int", "int64", "isAbs", "join", "js", "jwkPrivateKeyPem",
+    "jwkPublicKeyPem", "kebabcase", "keys", "kindIs", "kindOf", "last", "le", "len", "list",
+    "lower", "lt", "max", "maxf", "merge", "mergeOverwrite", "min", "minf", "mod", "mul", "mulf",
+    "mustAppend", "mustChunk", "mustCompact", "mustDateModify", "mustDeepCopy", "mustFirst",
+    "mustFromJson", "mustHas", "mustInitial", "mustLast", "mustMerge", "mustMergeOverwrite",
+    "mustPrepend", "mustPush", "mustRegexFind", "mustRegexFindAll", "mustRegexMatch",
+    "mustRegexReplaceAll", "mustRegexReplaceAllLiteral", "mustRegexSplit", "mustRest",
+    "mustReverse", "mustSlice", "mustToDate", "mustToJson", "mustToPrettyJson", "mustToRawJson",
+    "mustUniq", "mustWithout", "must_date_modify", "ne", "nindent", "nospace", "not", "now",
+    "omit", "or", "osBase", "osClean", "osDir", "osExt", "osIsAbs", "pemToPkcs12",
+    "pemToPkcs12Pass", "pemTruststoreToPKCS12", "pemTruststoreToPKCS12Pass", "pick",
+    "pkcs12cert", "pkcs12certPass", "pkcs12key", "pkcs12keyPass", "pluck", "plural", "prepend",
+    "print", "printf", "println", "push", "quote", "randAlpha", "randAlphaNum", "randAscii",
+    "randBytes", "randInt", "randNumeric", "regexFind", "regexFindAll", "regexMatch",
+    "regexQuoteMeta", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit", "repeat",
+    "replace", "rest", "reverse", "round", "rsaDecrypt", "semver", "semverCompare", "seq", "set",
+    "sha1sum", "sha256sum", "sha512sum", "shuffle", "slice", "snakecase", "sortAlpha", "split",
+    "splitList", "splitn", "squote", "sub", "subf", "substr", "swapcase", "ternary", "title",
+    "toDate", "toDecimal", "toJson", "toPrettyJson", "toRawJson", "toString", "toStrings",
+    "toYaml", "trim", "trimAll", "trimPrefix", "trimSuffix", "trimall", "trunc", "tuple",
+    "typeIs", "typeIsLike", "typeOf", "uniq", "unixEpoch", "unset", "until", "untilStep",
+    "untitle", "upper", "urlJoin", "urlParse", "urlquery", "uuidv4", "values", "without", "wrap",
+    "wrapWith",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eso_function_list_is_sorted_and_covers_the_supported_set() {
+        assert!(ESO_FUNCTIONS.windows(2).all(|pair| pair[0] < pair[1]));
+        for name in supported_functions() {
+            assert!(
+                ESO_FUNCTIONS.binary_search(&name).is_ok(),
+                "{name} is supported but not an ESO function"
+            );
+        }
+    }
+}
