@@ -21,7 +21,6 @@ pub(crate) struct Tree {
 /// A sequence of nodes.
 #[derive(Debug, Default)]
 pub(crate) struct ListNode {
-    pub(crate) pos: usize,
     pub(crate) nodes: Vec<Node>,
 }
 
@@ -252,7 +251,6 @@ pub(crate) enum NodeRef<'t> {
     Pipe(&'t PipeNode),
     Command(&'t CommandNode),
     Arg(&'t Arg),
-    Variable(&'t VariableNode),
 }
 
 impl NodeRef<'_> {
@@ -269,7 +267,6 @@ impl NodeRef<'_> {
             Self::Pipe(pipe) => pipe.pos,
             Self::Command(command) => command.pos,
             Self::Arg(arg) => arg.pos(),
-            Self::Variable(variable) => variable.pos,
         }
     }
 }
@@ -281,7 +278,6 @@ impl fmt::Display for NodeRef<'_> {
             Self::Pipe(pipe) => write!(f, "{pipe}"),
             Self::Command(command) => write!(f, "{command}"),
             Self::Arg(arg) => write!(f, "{arg}"),
-            Self::Variable(variable) => write!(f, "{variable}"),
         }
     }
 }

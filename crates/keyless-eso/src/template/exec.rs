@@ -748,10 +748,6 @@ impl<'t> State<'t> {
                 Arg::Bool { value, .. } => Ok(Rv::new(Value::Bool(*value))),
                 _ => Err(self.failf(format!("expected bool; found {arg}"))),
             },
-            Ty::Float => match arg {
-                Arg::Number(number) if number.is_float => Ok(Rv::new(Value::Float(number.float64))),
-                _ => Err(self.failf(format!("expected float; found {arg}"))),
-            },
             Ty::Int => match arg {
                 Arg::Number(number) if number.is_int => Ok(Rv::new(Value::Int(number.int64))),
                 _ => Err(self.failf(format!("expected integer; found {arg}"))),

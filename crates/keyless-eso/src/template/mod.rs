@@ -92,6 +92,7 @@ mod error;
 mod exec;
 mod funcs;
 mod gofmt;
+mod json;
 mod lexer;
 mod parser;
 mod references;

@@ -51,7 +51,7 @@ impl TreeState {
 /// Something `itemList` returns besides ordinary nodes.
 enum Item {
     Node(Node),
-    Else { pos: usize },
+    Else,
     End,
 }
 
@@ -249,7 +249,7 @@ impl Parser<'_> {
     // ----- productions -----
 
     fn parse_top(&mut self) -> ParseResult<ListNode> {
-        let mut root = ListNode { pos: self.peek().pos, nodes: Vec::new() };
+        let mut root = ListNode::default();
         while self.peek().kind != TokenKind::Eof {
             if self.peek().kind == TokenKind::LeftDelim {
                 let delim = self.next();
@@ -261,7 +261,7 @@ impl Parser<'_> {
             }
             match self.text_or_action()? {
                 Item::Node(node) => root.nodes.push(node),
-                Item::Else { .. } => return Err(self.error("unexpected {{else}}")),
+                Item::Else => return Err(self.error("unexpected {{else}}")),
                 Item::End => return Err(self.error("unexpected {{end}}")),
             }
         }
@@ -278,7 +278,7 @@ impl Parser<'_> {
         self.state.name = name.clone();
         self.expect(TokenKind::RightDelim, CONTEXT)?;
         let (root, end) = self.item_list()?;
-        if let Item::Else { .. } = end {
+        if let Item::Else = end {
             return Err(self.error(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
         self.add_tree(Tree { name, root })
@@ -291,7 +291,8 @@ impl Parser<'_> {
 
     /// Go's `itemList`: nodes up to `{{end}}` or `{{else}}`.
     fn item_list(&mut self) -> ParseResult<(ListNode, Item)> {
-        let mut list = ListNode { pos: self.peek_non_space().pos, nodes: Vec::new() };
+        self.peek_non_space();
+        let mut list = ListNode::default();
         while self.peek_non_space().kind != TokenKind::Eof {
             match self.text_or_action()? {
                 Item::Node(node) => list.nodes.push(node),
@@ -358,12 +359,11 @@ impl Parser<'_> {
     }
 
     fn else_control(&mut self) -> ParseResult<Item> {
-        let peeked = self.peek_non_space();
-        if peeked.kind == TokenKind::If {
-            return Ok(Item::Else { pos: peeked.pos });
+        if self.peek_non_space().kind == TokenKind::If {
+            return Ok(Item::Else);
         }
-        let token = self.expect(TokenKind::RightDelim, "else")?;
-        Ok(Item::Else { pos: token.pos })
+        self.expect(TokenKind::RightDelim, "else")?;
+        Ok(Item::Else)
     }
 
     fn if_control(&mut self) -> ParseResult<Node> {
@@ -397,17 +397,17 @@ impl Parser<'_> {
         let mut else_list = None;
         match next {
             Item::End => {}
-            Item::Else { pos } => {
+            Item::Else => {
                 if allow_else_if && self.peek().kind == TokenKind::If {
                     // `{{else if b}}` is `{{else}}{{if b}}...{{end}}{{end}}` with one `{{end}}`.
                     self.next();
                     let nested = self.if_control()?;
-                    else_list = Some(ListNode { pos, nodes: vec![nested] });
+                    else_list = Some(ListNode { nodes: vec![nested] });
                 } else {
                     let (list, next) = self.item_list()?;
                     match next {
                         Item::End => {}
-                        Item::Else { .. } => {
+                        Item::Else => {
                             return Err(self.error("expected end; found {{else}}"));
                         }
                         Item::Node(_) => {}
@@ -427,7 +427,7 @@ impl Parser<'_> {
         let pipe = self.pipeline(CONTEXT, TokenKind::RightDelim)?;
         let (listed, inner) = self.with_tree_state(name.clone(), Self::item_list);
         let (root, end) = listed?;
-        if let Item::Else { .. } = end {
+        if let Item::Else = end {
             return Err(self.error(format!("unexpected {{{{else}}}} in {CONTEXT}")));
         }
         // Go adds the block through its own tree, so a redefinition error names the line of

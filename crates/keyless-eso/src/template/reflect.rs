@@ -66,8 +66,6 @@ pub(crate) enum Ty {
     String,
     /// `int`.
     Int,
-    /// `float64`.
-    Float,
     /// `bool`.
     Bool,
     /// `map[string]interface {}`.
@@ -82,7 +80,6 @@ impl Ty {
             Self::Reflect => "reflect.Value",
             Self::String => "string",
             Self::Int => "int",
-            Self::Float => "float64",
             Self::Bool => "bool",
             Self::Dict => "map[string]interface {}",
         }
@@ -108,7 +105,6 @@ impl Ty {
             Self::Any | Self::Reflect => true,
             Self::String => matches!(value, Value::String(_)),
             Self::Int => matches!(value, Value::Int(_)),
-            Self::Float => matches!(value, Value::Float(_)),
             Self::Bool => matches!(value, Value::Bool(_)),
             Self::Dict => matches!(value, Value::Map(_)),
         }

@@ -235,19 +235,6 @@ impl Value {
         }
     }
 
-    /// Whether the value is a slice (`reflect.Slice` kind).
-    pub(crate) fn is_slice(&self) -> bool {
-        matches!(self, Self::List(_) | Self::StrList(_))
-    }
-
-    /// The elements of a slice as interface values.
-    pub(crate) fn slice_items(&self) -> Option<Vec<Value>> {
-        match self {
-            Self::List(items) => Some(items.as_ref().clone()),
-            Self::StrList(items) => Some(items.iter().cloned().map(Value::String).collect()),
-            _ => None,
-        }
-    }
 }
 
 impl From<&str> for Value {

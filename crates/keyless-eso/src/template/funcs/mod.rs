@@ -13,6 +13,11 @@ use super::error::Message;
 use super::reflect::{Rv, Ty};
 
 mod builtins;
+mod collections;
+mod encoding;
+mod numeric;
+mod regex;
+mod strings;
 
 /// A function callable from a template.
 #[derive(Debug)]
@@ -74,9 +79,27 @@ impl FnError {
     }
 }
 
-/// The function tables, in the order they are consulted.
-fn tables() -> [&'static [FuncDef]; 1] {
-    [builtins::FUNCS]
+/// A sprig or ESO function (not a Go builtin).
+pub(crate) const fn sprig(
+    name: &'static str,
+    params: &'static [Ty],
+    variadic: Option<Ty>,
+    call: CallFn,
+) -> FuncDef {
+    FuncDef { name, params, variadic, builtin: false, call }
+}
+
+/// The function tables; a later table wins on a name clash, as ESO's function map overrides
+/// Go's builtins.
+fn tables() -> [&'static [FuncDef]; 6] {
+    [
+        builtins::FUNCS,
+        strings::FUNCS,
+        collections::FUNCS,
+        numeric::FUNCS,
+        encoding::FUNCS,
+        regex::FUNCS,
+    ]
 }
 
 fn registry() -> &'static HashMap<&'static str, &'static FuncDef> {

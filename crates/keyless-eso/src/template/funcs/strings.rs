@@ -1,0 +1,427 @@
+//! String functions: Go's `strings` package as sprig exposes it (argument order switched so
+//! that the subject comes last and can be piped in).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::{CallContext, FnError, FuncDef, sprig};
+use crate::template::gofmt::{push_rune, quote_bytes, runes, sprint_value, strval};
+use crate::template::reflect::{Rv, Ty};
+use crate::template::unicode::{is_digit, is_letter, is_space, to_lower, to_title, to_upper};
+use crate::template::value::{GoString, Value};
+
+const S: Ty = Ty::String;
+
+pub(crate) const FUNCS: &[FuncDef] = &[
+    sprig("upper", &[S], None, upper),
+    sprig("lower", &[S], None, lower),
+    sprig("title", &[S], None, title),
+    sprig("trim", &[S], None, trim),
+    sprig("trimAll", &[S, S], None, trim_all),
+    sprig("trimall", &[S, S], None, trim_all),
+    sprig("trimPrefix", &[S, S], None, trim_prefix),
+    sprig("trimSuffix", &[S, S], None, trim_suffix),
+    sprig("replace", &[S, S, S], None, replace),
+    sprig("quote", &[], Some(Ty::Any), quote),
+    sprig("squote", &[], Some(Ty::Any), squote),
+    sprig("indent", &[Ty::Int, S], None, indent),
+    sprig("nindent", &[Ty::Int, S], None, nindent),
+    sprig("trunc", &[Ty::Int, S], None, trunc),
+    sprig("repeat", &[Ty::Int, S], None, repeat),
+    sprig("contains", &[S, S], None, contains),
+    sprig("hasPrefix", &[S, S], None, has_prefix),
+    sprig("hasSuffix", &[S, S], None, has_suffix),
+    sprig("split", &[S, S], None, split),
+    sprig("splitList", &[S, S], None, split_list),
+    sprig("join", &[S, Ty::Any], None, join),
+    sprig("toString", &[Ty::Any], None, to_string),
+    sprig("cat", &[], Some(Ty::Any), cat),
+    sprig("nospace", &[S], None, nospace),
+];
+
+type Result = std::result::Result<Rv, FnError>;
+
+/// The `index`-th argument as bytes (arguments are already converted to `string`).
+pub(crate) fn bytes_arg(args: &[Rv], index: usize) -> &[u8] {
+    match args.get(index).map(|arg| &arg.value) {
+        Some(Value::String(text)) => text.as_bytes(),
+        _ => &[],
+    }
+}
+
+/// The `index`-th argument as an `int`.
+pub(crate) fn int_arg(args: &[Rv], index: usize) -> i64 {
+    match args.get(index).map(|arg| &arg.value) {
+        Some(Value::Int(number)) => *number,
+        _ => 0,
+    }
+}
+
+pub(crate) fn string_result(context: &CallContext<'_>, bytes: Vec<u8>) -> Result {
+    context.ensure_size(bytes.len())?;
+    Ok(Rv::new(Value::string(bytes)))
+}
+
+fn bool_result(flag: bool) -> Result {
+    Ok(Rv::new(Value::Bool(flag)))
+}
+
+/// Go's `strings.Map`: invalid UTF-8 bytes become U+FFFD once any rune is mapped.
+fn map_runes(text: &[u8], mut mapping: impl FnMut(char) -> char) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    for (rune, _, _) in runes(text) {
+        push_rune(&mut out, mapping(rune));
+    }
+    out
+}
+
+fn upper(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = bytes_arg(args, 0);
+    if text.is_ascii() {
+        return string_result(context, text.to_ascii_uppercase());
+    }
+    string_result(context, map_runes(text, to_upper))
+}
+
+fn lower(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = bytes_arg(args, 0);
+    if text.is_ascii() {
+        return string_result(context, text.to_ascii_lowercase());
+    }
+    string_result(context, map_runes(text, to_lower))
+}
+
+/// Go's `strings.Title`: upper-cases (title-cases) the first letter of each word.
+fn title(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = bytes_arg(args, 0);
+    let mut previous = ' ';
+    let changed = runes(text).any(|(rune, _, valid)| {
+        let separated = is_separator(previous);
+        previous = rune;
+        !valid || (separated && to_title(rune) != rune)
+    });
+    if !changed {
+        return string_result(context, text.to_vec());
+    }
+    let mut previous = ' ';
+    let out = map_runes(text, |rune| {
+        let mapped = if is_separator(previous) { to_title(rune) } else { rune };
+        previous = rune;
+        mapped
+    });
+    string_result(context, out)
+}
+
+fn is_separator(rune: char) -> bool {
+    if rune.is_ascii() {
+        return !(rune.is_ascii_alphanumeric() || rune == '_');
+    }
+    if is_letter(rune) || is_digit(rune) {
+        return false;
+    }
+    is_space(rune)
+}
+
+/// Go's `strings.TrimSpace`.
+fn trim(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = bytes_arg(args, 0);
+    let mut start = 0;
+    let mut decoded: Vec<(char, usize, bool)> = runes(text).collect();
+    while let Some(&(rune, width, valid)) = decoded.first() {
+        if !valid || !is_space(rune) {
+            break;
+        }
+        start += width;
+        decoded.remove(0);
+    }
+    let mut end = text.len();
+    while let Some(&(rune, width, valid)) = decoded.last() {
+        if !valid || !is_space(rune) {
+            break;
+        }
+        end -= width;
+        decoded.pop();
+    }
+    string_result(context, text[start..end.max(start)].to_vec())
+}
+
+/// Go's `strings.Trim(subject, cutset)`.
+fn trim_all(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let cutset: Vec<char> = runes(bytes_arg(args, 0)).map(|(rune, _, _)| rune).collect();
+    let text = bytes_arg(args, 1);
+    if text.is_empty() || cutset.is_empty() {
+        return string_result(context, text.to_vec());
+    }
+    let decoded: Vec<(char, usize, bool)> = runes(text).collect();
+    let mut start_index = 0;
+    let mut start = 0;
+    while start_index < decoded.len() && cutset.contains(&decoded[start_index].0) {
+        start += decoded[start_index].1;
+        start_index += 1;
+    }
+    let mut end_index = decoded.len();
+    let mut end = text.len();
+    while end_index > start_index && cutset.contains(&decoded[end_index - 1].0) {
+        end -= decoded[end_index - 1].1;
+        end_index -= 1;
+    }
+    string_result(context, text[start..end].to_vec())
+}
+
+fn trim_prefix(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let prefix = bytes_arg(args, 0);
+    let text = bytes_arg(args, 1);
+    string_result(context, text.strip_prefix(prefix).unwrap_or(text).to_vec())
+}
+
+fn trim_suffix(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let suffix = bytes_arg(args, 0);
+    let text = bytes_arg(args, 1);
+    string_result(context, text.strip_suffix(suffix).unwrap_or(text).to_vec())
+}
+
+/// Byte offsets where `needle` occurs without overlap (Go's `strings.Count` positions); an
+/// empty needle matches before every rune and at the end.
+fn occurrences(text: &[u8], needle: &[u8]) -> Vec<usize> {
+    if needle.is_empty() {
+        let mut positions = Vec::new();
+        let mut offset = 0;
+        for (_, width, _) in runes(text) {
+            positions.push(offset);
+            offset += width;
+        }
+        positions.push(text.len());
+        return positions;
+    }
+    let mut positions = Vec::new();
+    let mut offset = 0;
+    while offset + needle.len() <= text.len() {
+        if &text[offset..offset + needle.len()] == needle {
+            positions.push(offset);
+            offset += needle.len();
+        } else {
+            offset += 1;
+        }
+    }
+    positions
+}
+
+/// Go's `strings.Replace(src, old, new, -1)`.
+pub(crate) fn replace_all(
+    context: &CallContext<'_>,
+    text: &[u8],
+    old: &[u8],
+    new: &[u8],
+) -> std::result::Result<Vec<u8>, FnError> {
+    let positions = occurrences(text, old);
+    let size = text.len() + positions.len().saturating_mul(new.len());
+    context.ensure_size(size.saturating_sub(positions.len() * old.len()))?;
+    let mut out = Vec::with_capacity(size);
+    let mut last = 0;
+    for position in positions {
+        out.extend_from_slice(&text[last..position]);
+        out.extend_from_slice(new);
+        last = position + old.len();
+    }
+    out.extend_from_slice(&text[last.min(text.len())..]);
+    Ok(out)
+}
+
+fn replace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let out = replace_all(context, bytes_arg(args, 2), bytes_arg(args, 0), bytes_arg(args, 1))?;
+    string_result(context, out)
+}
+
+fn quote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for arg in args {
+        if matches!(arg.value, Value::Nil) {
+            continue;
+        }
+        parts.push(quote_bytes(strval(&arg.value).as_bytes(), false));
+    }
+    string_result(context, parts.join(&b' '))
+}
+
+fn squote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for arg in args {
+        if matches!(arg.value, Value::Nil) {
+            continue;
+        }
+        let mut part = vec![b'\''];
+        part.extend_from_slice(&sprint_value(&arg.value));
+        part.push(b'\'');
+        parts.push(part);
+    }
+    string_result(context, parts.join(&b' '))
+}
+
+/// Go's `strings.Repeat`, with its panics as errors.
+pub(crate) fn repeat_bytes(
+    context: &CallContext<'_>,
+    text: &[u8],
+    count: i64,
+) -> std::result::Result<Vec<u8>, FnError> {
+    let Ok(count) = usize::try_from(count) else {
+        return Err(FnError::new("strings: negative Repeat count"));
+    };
+    let Some(size) = text.len().checked_mul(count) else {
+        return Err(FnError::new("strings: Repeat count causes overflow"));
+    };
+    context.ensure_size(size)?;
+    Ok(text.repeat(count))
+}
+
+fn indent_bytes(context: &CallContext<'_>, spaces: i64, text: &[u8]) -> std::result::Result<Vec<u8>, FnError> {
+    let pad = repeat_bytes(context, b" ", spaces)?;
+    let mut separator = b"\n".to_vec();
+    separator.extend_from_slice(&pad);
+    let replaced = replace_all(context, text, b"\n", &separator)?;
+    let mut out = pad;
+    out.extend_from_slice(&replaced);
+    Ok(out)
+}
+
+fn indent(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let out = indent_bytes(context, int_arg(args, 0), bytes_arg(args, 1))?;
+    string_result(context, out)
+}
+
+fn nindent(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let mut out = b"\n".to_vec();
+    out.extend_from_slice(&indent_bytes(context, int_arg(args, 0), bytes_arg(args, 1))?);
+    string_result(context, out)
+}
+
+/// Sprig's `trunc`: cuts bytes (a negative count keeps the end).
+fn trunc(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let count = int_arg(args, 0);
+    let text = bytes_arg(args, 1);
+    let length = i64::try_from(text.len()).unwrap_or(i64::MAX);
+    let out = if count < 0 && length + count > 0 {
+        &text[(length + count) as usize..]
+    } else if count >= 0 && length > count {
+        &text[..count as usize]
+    } else {
+        text
+    };
+    string_result(context, out.to_vec())
+}
+
+fn repeat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let out = repeat_bytes(context, bytes_arg(args, 1), int_arg(args, 0))?;
+    string_result(context, out)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|window| window == needle)
+}
+
+fn contains(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    bool_result(find(bytes_arg(args, 1), bytes_arg(args, 0)))
+}
+
+fn has_prefix(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    bool_result(bytes_arg(args, 1).starts_with(bytes_arg(args, 0)))
+}
+
+fn has_suffix(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    bool_result(bytes_arg(args, 1).ends_with(bytes_arg(args, 0)))
+}
+
+/// Go's `strings.Split`: an empty separator splits into runes (and an empty string into no
+/// parts at all).
+pub(crate) fn split_bytes(text: &[u8], separator: &[u8]) -> Vec<GoString> {
+    if separator.is_empty() {
+        let mut parts = Vec::new();
+        let mut offset = 0;
+        for (_, width, _) in runes(text) {
+            parts.push(GoString::from(&text[offset..offset + width]));
+            offset += width;
+        }
+        return parts;
+    }
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for position in occurrences(text, separator) {
+        parts.push(GoString::from(&text[last..position]));
+        last = position + separator.len();
+    }
+    parts.push(GoString::from(&text[last..]));
+    parts
+}
+
+fn split(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let parts = split_bytes(bytes_arg(args, 1), bytes_arg(args, 0));
+    let map: BTreeMap<GoString, GoString> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(index, part)| (GoString::from(format!("_{index}")), part))
+        .collect();
+    Ok(Rv::new(Value::StrMap(Arc::new(map))))
+}
+
+fn split_list(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let parts = split_bytes(bytes_arg(args, 1), bytes_arg(args, 0));
+    Ok(Rv::new(Value::StrList(Arc::new(parts))))
+}
+
+/// Sprig's `strslice`: a list of strings from a slice (nil elements dropped) or a scalar.
+pub(crate) fn strslice(value: &Value) -> Vec<GoString> {
+    match value {
+        Value::StrList(items) => items.as_ref().clone(),
+        Value::List(items) => items
+            .iter()
+            .filter(|item| !matches!(item, Value::Nil))
+            .map(strval)
+            .collect(),
+        Value::Nil => Vec::new(),
+        other => vec![strval(other)],
+    }
+}
+
+fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let separator = bytes_arg(args, 0);
+    let parts = strslice(args.get(1).map_or(&Value::Nil, |arg| &arg.value));
+    let size = parts.iter().map(GoString::len).sum::<usize>()
+        + separator.len().saturating_mul(parts.len().saturating_sub(1));
+    context.ensure_size(size)?;
+    let joined = parts.iter().map(GoString::as_bytes).collect::<Vec<_>>().join(separator);
+    string_result(context, joined)
+}
+
+fn to_string(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let value = args.first().map_or(&Value::Nil, |arg| &arg.value);
+    string_result(context, strval(value).as_bytes().to_vec())
+}
+
+/// Sprig's `cat`: non-nil arguments printed with `%v`, separated by spaces.
+fn cat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let parts: Vec<Vec<u8>> = args
+        .iter()
+        .filter(|arg| !matches!(arg.value, Value::Nil))
+        .map(|arg| sprint_value(&arg.value))
+        .collect();
+    string_result(context, parts.join(&b' '))
+}
+
+/// Sprig's `nospace` (goutils `DeleteWhiteSpace`). It walks bytes, not runes: each byte is
+/// taken as the code point of the same value, so when anything is removed, non-ASCII bytes
+/// come out re-encoded as two-byte UTF-8 (Latin-1 to UTF-8), as in Go.
+fn nospace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = bytes_arg(args, 0);
+    let mut out = Vec::with_capacity(text.len());
+    let mut kept = 0;
+    for byte in text {
+        let rune = char::from(*byte);
+        if !is_space(rune) {
+            push_rune(&mut out, rune);
+            kept += 1;
+        }
+    }
+    if kept == text.len() {
+        return string_result(context, text.to_vec());
+    }
+    string_result(context, out)
+}
