@@ -1,7 +1,7 @@
 //! Request and response bodies of the secret and item commands.
 
 use super::serde_helpers::{
-    deserialize_opt_string_bool, serialize_opt_string_bool, serialize_secret,
+    deserialize_opt_string_bool, serialize_opt_secret, serialize_opt_string_bool, serialize_secret,
 };
 use super::{BodyToken, SecretMap, SecretValue};
 use secrecy::SecretString;
@@ -183,6 +183,71 @@ pub struct Item {
     /// `deletion_date`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_date: Option<String>,
+
+    /// `item_general_info`: type-specific details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_general_info: Option<ItemGeneralInfo>,
+}
+
+/// `item_general_info` of an [`Item`] (`ItemGeneralInfo`), reduced to the parts a secrets
+/// consumer reads. Unknown fields are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ItemGeneralInfo {
+    /// `static_secret_info`, for static secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_secret_info: Option<StaticSecretInfo>,
+
+    /// `dynamic_secret_producer_details`, for dynamic secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_secret_producer_details: Option<DynamicSecretProducerInfo>,
+
+    /// `rotated_secret_details`, for rotated secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_secret_details: Option<RotatedSecretDetails>,
+}
+
+/// `static_secret_info` (`StaticSecretDetailsInfo`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StaticSecretInfo {
+    /// `format`: `text`, `json` or `key-value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+
+    /// `max_versions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_versions: Option<i64>,
+
+    /// `username`, for password-type secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// `dynamic_secret_producer_details` (`DynamicSecretProducerInfo`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DynamicSecretProducerInfo {
+    /// `producer_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_type: Option<String>,
+
+    /// `producer_status`, e.g. `ProducerConnected`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer_status: Option<String>,
+}
+
+/// `rotated_secret_details` (`RotatedSecretDetailsInfo`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RotatedSecretDetails {
+    /// `rotator_type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotator_type: Option<String>,
+
+    /// `rotator_status`, e.g. `RotationSucceeded`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotator_status: Option<String>,
 }
 
 impl Item {
@@ -410,6 +475,18 @@ pub struct CreateSecretRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline_value: Option<bool>,
 
+    /// `username`, for `password`-type secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+
+    /// `password`, for `password`-type secrets.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_secret"
+    )]
+    pub password: Option<SecretString>,
+
     /// `token` or `uid-token`; the client fills it in.
     #[serde(flatten)]
     pub auth: BodyToken,
@@ -428,6 +505,8 @@ impl CreateSecretRequest {
             protection_key: None,
             delete_protection: None,
             multiline_value: None,
+            username: None,
+            password: None,
             auth: BodyToken::default(),
         }
     }
@@ -518,6 +597,18 @@ pub struct UpdateSecretValRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
 
+    /// `username`, for `password`-type secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+
+    /// `password`, for `password`-type secrets.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_opt_secret"
+    )]
+    pub password: Option<SecretString>,
+
     /// `token` or `uid-token`; the client fills it in.
     #[serde(flatten)]
     pub auth: BodyToken,
@@ -534,6 +625,8 @@ impl UpdateSecretValRequest {
             key: None,
             format: None,
             multiline: None,
+            username: None,
+            password: None,
             auth: BodyToken::default(),
         }
     }

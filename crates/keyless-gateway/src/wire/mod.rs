@@ -31,10 +31,11 @@ pub use auth::{
 };
 pub use commands::{
     CreateSecretRequest, CreateSecretResponse, DeleteItemRequest, DeleteItemResponse,
-    DescribeItemRequest, GetDynamicSecretValueRequest, GetDynamicSecretValueResponse,
-    GetRotatedSecretValueRequest, GetRotatedSecretValueResponse, GetSecretValueRequest,
-    GetSecretValueResponse, Item, ItemVersion, ListItemsRequest, ListItemsResponse,
-    RollbackSecretRequest, RollbackSecretResponse, UpdateSecretValRequest, UpdateSecretValResponse,
+    DescribeItemRequest, DynamicSecretProducerInfo, GetDynamicSecretValueRequest,
+    GetDynamicSecretValueResponse, GetRotatedSecretValueRequest, GetRotatedSecretValueResponse,
+    GetSecretValueRequest, GetSecretValueResponse, Item, ItemGeneralInfo, ItemVersion,
+    ListItemsRequest, ListItemsResponse, RollbackSecretRequest, RollbackSecretResponse,
+    RotatedSecretDetails, StaticSecretInfo, UpdateSecretValRequest, UpdateSecretValResponse,
     ValidateTokenRequest, ValidateTokenResponse,
 };
 pub use secret_value::{SecretMap, SecretValue};

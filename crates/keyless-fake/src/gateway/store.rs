@@ -1,0 +1,235 @@
+//! The item store: item metadata in the clear, values only as sealed envelopes.
+//!
+//! Writers of one item are serialised by a per-item async lock held across the key derivation,
+//! so a conditional update (`last-version`) is decided and committed atomically and no derived
+//! key is wasted on an update that is bound to lose. Readers never wait for writers: they copy
+//! the envelope of the version they want under a short synchronous lock and open it outside.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::SystemTime;
+
+use crate::config::SecretFormat;
+
+/// What kind of item, with the kind's non-secret settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ItemKind {
+    /// A static secret. `Password` values are sealed as a JSON object
+    /// `{"username": …, "password": …}`.
+    Static {
+        sub_type: StaticSubType,
+        format: SecretFormat,
+    },
+    /// A dynamic secret; the sealed value is the producer's own (simulated) root credential.
+    Dynamic { producer: String },
+    /// A rotated secret; every version seals `{"username": …, "password": …}`.
+    Rotated { username: String },
+}
+
+/// The `item_sub_type` of a static secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StaticSubType {
+    Generic,
+    Password,
+}
+
+impl ItemKind {
+    /// `item_type` on the wire.
+    pub(crate) fn wire_type(&self) -> &'static str {
+        match self {
+            Self::Static { .. } => "STATIC_SECRET",
+            Self::Dynamic { .. } => "DYNAMIC_SECRET",
+            Self::Rotated { .. } => "ROTATED_SECRET",
+        }
+    }
+
+    /// The `type` filter value of `list-items`.
+    pub(crate) fn list_type(&self) -> &'static str {
+        match self {
+            Self::Static { .. } => "static-secret",
+            Self::Dynamic { .. } => "dynamic-secret",
+            Self::Rotated { .. } => "rotated-secret",
+        }
+    }
+
+    /// `item_sub_type` on the wire.
+    pub(crate) fn wire_sub_type(&self) -> &str {
+        match self {
+            Self::Static {
+                sub_type: StaticSubType::Generic,
+                ..
+            } => "generic",
+            Self::Static {
+                sub_type: StaticSubType::Password,
+                ..
+            } => "password",
+            Self::Dynamic { producer } => producer,
+            Self::Rotated { .. } => "custom",
+        }
+    }
+}
+
+/// One stored version: when it was written, and its envelope.
+#[derive(Clone)]
+pub(crate) struct StoredVersion {
+    pub(crate) created: SystemTime,
+    pub(crate) envelope: Arc<[u8]>,
+}
+
+/// Item metadata plus its versions. Nothing in here is secret: envelopes are opaque without
+/// the customer fragment.
+#[derive(Clone)]
+pub(crate) struct StoredItem {
+    pub(crate) id: i64,
+    pub(crate) display_id: String,
+    pub(crate) name: String,
+    pub(crate) kind: ItemKind,
+    pub(crate) tags: Vec<String>,
+    pub(crate) description: String,
+    pub(crate) created: SystemTime,
+    pub(crate) modified: SystemTime,
+    pub(crate) delete_protection: bool,
+    pub(crate) versions: BTreeMap<u32, StoredVersion>,
+    /// The highest version ever written; never reused, even after versions are deleted.
+    pub(crate) last_version: u32,
+}
+
+impl StoredItem {
+    /// Version `requested` (`None` or `0` for the latest) with its number.
+    pub(crate) fn version(&self, requested: Option<u32>) -> Option<(u32, &StoredVersion)> {
+        match requested {
+            None | Some(0) => self
+                .versions
+                .iter()
+                .next_back()
+                .map(|(number, version)| (*number, version)),
+            Some(number) => self.versions.get(&number).map(|version| (number, version)),
+        }
+    }
+
+    /// The number of the newest version still held (0 when none).
+    pub(crate) fn newest_version(&self) -> u32 {
+        self.versions.keys().next_back().copied().unwrap_or(0)
+    }
+}
+
+/// An item's slot: the shared metadata plus the lock that serialises its writers.
+struct Slot {
+    item: StoredItem,
+    writer: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// All items, by normalized path.
+#[derive(Default)]
+pub(crate) struct Store {
+    slots: RwLock<HashMap<String, Slot>>,
+    /// Serialises creations, so two creators of one name cannot both derive and commit.
+    creator: tokio::sync::Mutex<()>,
+    next_id: std::sync::atomic::AtomicI64,
+}
+
+impl Store {
+    pub(crate) fn new() -> Self {
+        Self {
+            next_id: std::sync::atomic::AtomicI64::new(1_000),
+            ..Self::default()
+        }
+    }
+
+    /// A copy of the item's metadata and versions (envelopes are shared, not copied).
+    pub(crate) fn get(&self, name: &str) -> Option<StoredItem> {
+        self.read().get(name).map(|slot| slot.item.clone())
+    }
+
+    /// The kind, version number and envelope of version `requested` (`None` for the latest),
+    /// without copying the rest of the item: the read path of every value command.
+    pub(crate) fn read_version(
+        &self,
+        name: &str,
+        requested: Option<u32>,
+    ) -> Option<(ItemKind, u32, Arc<[u8]>)> {
+        let slots = self.read();
+        let item = &slots.get(name)?.item;
+        let (number, version) = item.version(requested)?;
+        Some((item.kind.clone(), number, Arc::clone(&version.envelope)))
+    }
+
+    /// Whether an item exists.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.read().contains_key(name)
+    }
+
+    /// Copies of every item for which `keep` holds, sorted by name.
+    pub(crate) fn select(&self, mut keep: impl FnMut(&StoredItem) -> bool) -> Vec<StoredItem> {
+        let mut items: Vec<StoredItem> = self
+            .read()
+            .values()
+            .filter(|slot| keep(&slot.item))
+            .map(|slot| slot.item.clone())
+            .collect();
+        items.sort_by(|left, right| left.name.cmp(&right.name));
+        items
+    }
+
+    /// The lock that serialises writers of `name`, if the item exists.
+    pub(crate) fn writer_lock(&self, name: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        self.read().get(name).map(|slot| Arc::clone(&slot.writer))
+    }
+
+    /// The lock that serialises creations.
+    pub(crate) async fn creation_guard(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.creator.lock().await
+    }
+
+    /// A fresh item id.
+    pub(crate) fn next_id(&self) -> i64 {
+        self.next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Inserts a new item; `false` (and nothing changed) if the name is taken.
+    pub(crate) fn insert_new(&self, item: StoredItem) -> bool {
+        let mut slots = self.write();
+        if slots.contains_key(&item.name) {
+            return false;
+        }
+        slots.insert(
+            item.name.clone(),
+            Slot {
+                item,
+                writer: Arc::new(tokio::sync::Mutex::new(())),
+            },
+        );
+        true
+    }
+
+    /// Applies `change` to the item under the write lock; `None` if it does not exist.
+    pub(crate) fn modify<T>(
+        &self,
+        name: &str,
+        change: impl FnOnce(&mut StoredItem) -> T,
+    ) -> Option<T> {
+        self.write()
+            .get_mut(name)
+            .map(|slot| change(&mut slot.item))
+    }
+
+    /// Removes the item; returns it if it existed.
+    pub(crate) fn remove(&self, name: &str) -> Option<StoredItem> {
+        self.write().remove(name).map(|slot| slot.item)
+    }
+
+    /// Every item, for snapshots of the whole store.
+    pub(crate) fn all(&self) -> Vec<StoredItem> {
+        self.select(|_| true)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Slot>> {
+        // Every mutation replaces whole fields under the lock; a poisoned lock is consistent.
+        self.slots.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Slot>> {
+        self.slots.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}

@@ -1,0 +1,383 @@
+//! Zero-knowledge storage: sealing and opening values under derived item keys.
+//!
+//! The gateway side holds the SaaS shares (as in-process fragment holders) and the roster; the
+//! customer fragment lives only in the fragment service and is reached over HTTP. Every item
+//! key is derived through `keyless-gateway`'s quorum, used, optionally kept in a short cache,
+//! and wiped.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+use keyless_fragments::{
+    CustomerFragment, Envelope, ItemContext, ItemKey, KeyId, KeyVersion, Roster, SaasShare,
+    Threshold, deal_saas_shares,
+};
+use secrecy::{SecretSlice, SecretString};
+
+use crate::error::FakeError;
+
+/// Cached item keys beyond this count are dropped (expired ones first, then all).
+const CACHE_LIMIT: usize = 65_536;
+
+/// Why a value could not be sealed or opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum VaultError {
+    /// The customer fragment did not take part: the service failed, refused or cheated.
+    #[error("customer fragment unavailable: {cause}")]
+    CustomerFragment { cause: String },
+    /// The envelope does not open under its item's key: the stored bytes are not what was
+    /// sealed for this item and version.
+    #[error("stored envelope rejected: {reason}")]
+    Integrity { reason: String },
+    /// Anything else (SaaS holders, context encoding, randomness).
+    #[error("key derivation failed: {reason}")]
+    Internal { reason: String },
+}
+
+/// The fragment key of the fake: SaaS shares, roster and, until handed to the fragment
+/// service, the customer fragment.
+pub(crate) struct KeyMaterial {
+    key_id: KeyId,
+    key_version: KeyVersion,
+    roster: Roster,
+    shares: Vec<SaasShare>,
+    customer: Mutex<Option<CustomerFragment>>,
+}
+
+impl KeyMaterial {
+    /// Deals SaaS shares `threshold` and draws a customer fragment.
+    pub(crate) fn generate(threshold: Threshold) -> Result<Self, FakeError> {
+        let material_error = |error: keyless_fragments::Error| FakeError::KeyMaterial {
+            reason: error.to_string(),
+        };
+        let key_id = KeyId::generate().map_err(material_error)?;
+        let key_version = KeyVersion::new(1);
+        let dealing = deal_saas_shares(key_id, key_version, threshold).map_err(material_error)?;
+        let customer = CustomerFragment::generate(key_id, key_version).map_err(material_error)?;
+        let roster =
+            Roster::new(&dealing.commitments, customer.public_share()).map_err(material_error)?;
+        Ok(Self {
+            key_id,
+            key_version,
+            roster,
+            shares: dealing.shares,
+            customer: Mutex::new(Some(customer)),
+        })
+    }
+
+    /// Hands the customer fragment over (to the fragment service); the gateway side keeps none.
+    pub(crate) fn take_customer_fragment(&self) -> Result<CustomerFragment, FakeError> {
+        self.customer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| FakeError::KeyMaterial {
+                reason: "the customer fragment was already handed over".into(),
+            })
+    }
+}
+
+/// What the vault needs to reach its holders.
+pub(crate) struct VaultConfig {
+    pub(crate) material: KeyMaterial,
+    pub(crate) fragment_service_url: String,
+    pub(crate) fragment_service_token: SecretString,
+    pub(crate) ca_pem: Option<String>,
+    pub(crate) cache_ttl: Option<Duration>,
+    pub(crate) tenant: String,
+}
+
+/// Seals and opens values; derives item keys through the quorum.
+pub(crate) struct Vault {
+    key_id: KeyId,
+    key_version: KeyVersion,
+    tenant: String,
+    protection_key_name: String,
+    customer_fragment_id: String,
+    deriver: derive::Deriver,
+    cache: ItemKeyCache,
+}
+
+impl Vault {
+    pub(crate) fn new(config: VaultConfig) -> Result<Self, FakeError> {
+        let key_id = config.material.key_id;
+        let key_version = config.material.key_version;
+        // The customer fragment id as `gen-customer-fragment` shapes it: `cf-` and 20
+        // lowercase alphanumerics, here derived from the key id so it is stable per start.
+        let customer_fragment_id = format!("cf-{}", &hex::encode(key_id.as_bytes())[..20]);
+        let deriver = derive::Deriver::new(
+            config.material.roster.clone(),
+            config.material.shares,
+            &config.fragment_service_url,
+            config.fragment_service_token,
+            config.ca_pem.as_deref(),
+        )?;
+        Ok(Self {
+            key_id,
+            key_version,
+            tenant: config.tenant,
+            protection_key_name: "keyless-fake-dfc-key".to_owned(),
+            customer_fragment_id,
+            deriver,
+            cache: ItemKeyCache::new(config.cache_ttl),
+        })
+    }
+
+    /// The protection key every item reports (`protection_key_name`).
+    pub(crate) fn protection_key_name(&self) -> &str {
+        &self.protection_key_name
+    }
+
+    /// The customer fragment id every item reports.
+    pub(crate) fn customer_fragment_id(&self) -> &str {
+        &self.customer_fragment_id
+    }
+
+    /// Turns the item-key cache on or off and empties it.
+    pub(crate) fn set_cache_ttl(&self, ttl: Option<Duration>) {
+        self.cache.set_ttl(ttl);
+    }
+
+    /// Seals `plaintext` as version `version` of `path`.
+    pub(crate) async fn seal(
+        &self,
+        path: &str,
+        version: u32,
+        plaintext: &[u8],
+    ) -> Result<Arc<[u8]>, VaultError> {
+        let key = self.item_key(path, version, false).await?;
+        let envelope = key.seal(plaintext).map_err(|error| VaultError::Internal {
+            reason: error.to_string(),
+        })?;
+        Ok(Arc::from(envelope.into_bytes()))
+    }
+
+    /// Opens the envelope of version `version` of `path`. `fresh` skips the cache.
+    pub(crate) async fn open(
+        &self,
+        path: &str,
+        version: u32,
+        sealed: &[u8],
+        fresh: bool,
+    ) -> Result<SecretSlice<u8>, VaultError> {
+        let envelope = Envelope::from_bytes(sealed).map_err(|error| VaultError::Integrity {
+            reason: error.to_string(),
+        })?;
+        if envelope.item_version() != u64::from(version) {
+            return Err(VaultError::Integrity {
+                reason: format!(
+                    "the envelope is for item version {}, not {version}",
+                    envelope.item_version()
+                ),
+            });
+        }
+
+        let key = self.item_key(path, version, fresh).await?;
+        match key.open(&envelope) {
+            Ok(plaintext) => Ok(plaintext),
+            // A cached key that no longer opens is dropped and derived again once.
+            Err(_) if !fresh => {
+                self.cache.forget(path, version);
+                let key = self.item_key(path, version, true).await?;
+                key.open(&envelope).map_err(|error| VaultError::Integrity {
+                    reason: error.to_string(),
+                })
+            }
+            Err(error) => Err(VaultError::Integrity {
+                reason: error.to_string(),
+            }),
+        }
+    }
+
+    async fn item_key(
+        &self,
+        path: &str,
+        version: u32,
+        fresh: bool,
+    ) -> Result<Arc<ItemKey>, VaultError> {
+        if !fresh && let Some(key) = self.cache.get(path, version) {
+            return Ok(key);
+        }
+
+        let context = ItemContext::new(self.key_id, self.key_version, path, u64::from(version))
+            .and_then(|context| context.with_tenant(&self.tenant))
+            .map_err(|error| VaultError::Internal {
+                reason: error.to_string(),
+            })?;
+        let key = Arc::new(self.deriver.derive(&context).await?);
+        self.cache.put(path, version, Arc::clone(&key));
+        Ok(key)
+    }
+}
+
+/// Cached keys: item path, then item version, to the key and when it expires.
+type CacheEntries = HashMap<String, HashMap<u32, (Arc<ItemKey>, Instant)>>;
+
+/// Derived item keys by item path and version, each kept for a limited time.
+struct ItemKeyCache {
+    ttl: RwLock<Option<Duration>>,
+    entries: Mutex<CacheEntries>,
+}
+
+impl ItemKeyCache {
+    fn new(ttl: Option<Duration>) -> Self {
+        Self {
+            ttl: RwLock::new(ttl.filter(|ttl| !ttl.is_zero())),
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn ttl(&self) -> Option<Duration> {
+        *self.ttl.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn set_ttl(&self, ttl: Option<Duration>) {
+        *self.ttl.write().unwrap_or_else(PoisonError::into_inner) =
+            ttl.filter(|ttl| !ttl.is_zero());
+        self.lock().clear();
+    }
+
+    fn get(&self, path: &str, version: u32) -> Option<Arc<ItemKey>> {
+        self.ttl()?;
+        let entries = self.lock();
+        let (key, expires) = entries.get(path)?.get(&version)?;
+        (Instant::now() < *expires).then(|| Arc::clone(key))
+    }
+
+    fn put(&self, path: &str, version: u32, key: Arc<ItemKey>) {
+        let Some(ttl) = self.ttl() else {
+            return;
+        };
+        let now = Instant::now();
+        let mut entries = self.lock();
+        let count: usize = entries.values().map(HashMap::len).sum();
+        if count >= CACHE_LIMIT {
+            for versions in entries.values_mut() {
+                versions.retain(|_, (_, expires)| *expires > now);
+            }
+            entries.retain(|_, versions| !versions.is_empty());
+            if entries.values().map(HashMap::len).sum::<usize>() >= CACHE_LIMIT {
+                entries.clear();
+            }
+        }
+        entries
+            .entry(path.to_owned())
+            .or_default()
+            .insert(version, (key, now + ttl));
+    }
+
+    fn forget(&self, path: &str, version: u32) {
+        if let Some(versions) = self.lock().get_mut(path) {
+            versions.remove(&version);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheEntries> {
+        // Entries are inserted and removed whole; a poisoned lock still holds a valid map.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+mod derive {
+    //! The bridge to the fragment holders.
+
+    use keyless_fragments::DerivedPartial;
+    use keyless_gateway::wire::derived_key::{DerivedKeyAnswer, DerivedKeyRequest, PATH};
+    use secrecy::ExposeSecret as _;
+
+    use super::*;
+
+    pub(super) struct Deriver {
+        roster: Roster,
+        shares: Vec<SaasShare>,
+        endpoint: String,
+        token: SecretString,
+        client: reqwest::Client,
+    }
+
+    impl Deriver {
+        pub(super) fn new(
+            roster: Roster,
+            shares: Vec<SaasShare>,
+            url: &str,
+            token: SecretString,
+            ca_pem: Option<&str>,
+        ) -> Result<Self, FakeError> {
+            let mut builder = reqwest::Client::builder().no_proxy();
+            if let Some(pem) = ca_pem {
+                let certificate =
+                    reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|error| {
+                        FakeError::Tls {
+                            reason: error.to_string(),
+                        }
+                    })?;
+                builder = builder.tls_certs_only([certificate]);
+            }
+            let client = builder.build().map_err(|error| FakeError::Tls {
+                reason: error.to_string(),
+            })?;
+            Ok(Self {
+                roster,
+                shares,
+                endpoint: format!("{url}/{PATH}"),
+                token,
+                client,
+            })
+        }
+
+        pub(super) async fn derive(&self, context: &ItemContext) -> Result<ItemKey, VaultError> {
+            let internal = |error: keyless_fragments::Error| VaultError::Internal {
+                reason: error.to_string(),
+            };
+            let pending = keyless_fragments::PendingDerivation::start(&self.roster, context)
+                .map_err(internal)?;
+            let request = pending.request();
+            let body = DerivedKeyRequest::new(
+                request.key_id().to_bytes(),
+                request.key_version().get(),
+                request.epoch().get(),
+                request.blinded().to_bytes(),
+                "fake",
+            );
+            let response = self
+                .client
+                .post(&self.endpoint)
+                .bearer_auth(self.token.expose_secret())
+                .json(&body)
+                .send()
+                .await
+                .map_err(|error| VaultError::CustomerFragment {
+                    cause: format!("fragment service unreachable: {error}"),
+                })?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(VaultError::CustomerFragment {
+                    cause: format!("status {status}"),
+                });
+            }
+            let answer: DerivedKeyAnswer =
+                response
+                    .json()
+                    .await
+                    .map_err(|error| VaultError::CustomerFragment {
+                        cause: error.to_string(),
+                    })?;
+            let customer = DerivedPartial::from_bytes(&answer.partial).map_err(|error| {
+                VaultError::CustomerFragment {
+                    cause: error.to_string(),
+                }
+            })?;
+            let mut partials = Vec::with_capacity(self.shares.len() + 1);
+            for share in &self.shares {
+                partials.push(share.evaluate(request).map_err(internal)?);
+            }
+            partials.push(customer);
+            pending
+                .finish(&partials)
+                .map_err(|error| VaultError::CustomerFragment {
+                    cause: error.to_string(),
+                })
+        }
+    }
+}
