@@ -1,1 +1,8 @@
-//! Shared helpers for the keyless reference flows.
+//! The keyless reference flows and small tools, as a library so that tests can run them.
+//!
+//! * [`lint`]: what `lint_manifests` does.
+
+pub mod error;
+pub mod lint;
+
+pub use error::{ExampleError, error_chain};
