@@ -3,14 +3,12 @@
 use std::ops::Range;
 use std::path::Path;
 
+use crate::Error;
 use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
-use crate::model::{
-    ESO_API_VERSION_V1, ESO_GROUP, ExternalSecret, Manifest, Secret, SecretStore,
-};
+use crate::model::{ESO_API_VERSION_V1, ESO_GROUP, ExternalSecret, Manifest, Secret, SecretStore};
 use crate::path::FieldPath;
 use crate::yaml::de::{self, DeError, ErrorKind, Pass};
 use crate::yaml::{Node, Value, YamlProblem, parse_stream};
-use crate::Error;
 
 /// How many times the loader prunes a bad value and retries before giving up on a manifest.
 const MAX_REPAIRS: usize = 24;
@@ -101,7 +99,10 @@ impl Resource {
             .and_then(|m| m.metadata().name.clone())
             .or_else(|| {
                 let tree = self.tree.as_ref()?;
-                tree.get("metadata")?.get("name")?.as_str().map(str::to_owned)
+                tree.get("metadata")?
+                    .get("name")?
+                    .as_str()
+                    .map(str::to_owned)
             });
         Some(match name {
             Some(name) => format!("{kind}/{name}"),
@@ -147,7 +148,9 @@ impl Document {
                 Err(problem) => found.push(yaml_problem(&problem)),
             }
             for diagnostic in found {
-                document.diagnostics.push(document.finish(&resource, diagnostic));
+                document
+                    .diagnostics
+                    .push(document.finish(&resource, diagnostic));
             }
             document.resources.push(resource);
         }
@@ -157,10 +160,14 @@ impl Document {
     /// Reads and parses a file.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path)
-            .map_err(|source| Error::Read { path: path.to_owned(), source })?;
-        let text = String::from_utf8(bytes)
-            .map_err(|source| Error::NotUtf8 { path: path.to_owned(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let text = String::from_utf8(bytes).map_err(|source| Error::NotUtf8 {
+            path: path.to_owned(),
+            source,
+        })?;
         Ok(Self::parse(path.display().to_string(), text))
     }
 
@@ -186,28 +193,34 @@ impl Document {
 
     /// Every ExternalSecret that could be read.
     pub fn external_secrets(&self) -> impl Iterator<Item = (&Resource, &ExternalSecret)> {
-        self.resources.iter().filter_map(|resource| match &resource.manifest {
-            Some(Manifest::ExternalSecret(es)) => Some((resource, es.as_ref())),
-            _ => None,
-        })
+        self.resources
+            .iter()
+            .filter_map(|resource| match &resource.manifest {
+                Some(Manifest::ExternalSecret(es)) => Some((resource, es.as_ref())),
+                _ => None,
+            })
     }
 
     /// Every SecretStore and ClusterSecretStore that could be read.
     pub fn stores(&self) -> impl Iterator<Item = (&Resource, &SecretStore)> {
-        self.resources.iter().filter_map(|resource| match &resource.manifest {
-            Some(Manifest::SecretStore(store) | Manifest::ClusterSecretStore(store)) => {
-                Some((resource, store.as_ref()))
-            }
-            _ => None,
-        })
+        self.resources
+            .iter()
+            .filter_map(|resource| match &resource.manifest {
+                Some(Manifest::SecretStore(store) | Manifest::ClusterSecretStore(store)) => {
+                    Some((resource, store.as_ref()))
+                }
+                _ => None,
+            })
     }
 
     /// Every Kubernetes Secret that could be read.
     pub fn secrets(&self) -> impl Iterator<Item = (&Resource, &Secret)> {
-        self.resources.iter().filter_map(|resource| match &resource.manifest {
-            Some(Manifest::Secret(secret)) => Some((resource, secret.as_ref())),
-            _ => None,
-        })
+        self.resources
+            .iter()
+            .filter_map(|resource| match &resource.manifest {
+                Some(Manifest::Secret(secret)) => Some((resource, secret.as_ref())),
+                _ => None,
+            })
     }
 
     /// Where `path` of `resource` is in the file. A path that does not exist resolves to
@@ -249,7 +262,10 @@ impl Document {
         message: impl Into<String>,
     ) -> Diagnostic {
         let span = self.locate(resource, &path);
-        self.finish(resource, Diagnostic::new(rule, message).at_path(path).at_span(span))
+        self.finish(
+            resource,
+            Diagnostic::new(rule, message).at_path(path).at_span(span),
+        )
     }
 
     fn finish(&self, resource: &Resource, mut diagnostic: Diagnostic) -> Diagnostic {
@@ -264,7 +280,11 @@ impl Document {
 }
 
 fn yaml_problem(problem: &YamlProblem) -> Diagnostic {
-    let rule = if problem.budget { Rule::YamlLimit } else { Rule::YamlSyntax };
+    let rule = if problem.budget {
+        Rule::YamlLimit
+    } else {
+        Rule::YamlSyntax
+    };
     let diagnostic = Diagnostic::new(rule, problem.message.clone()).at_span(problem.span);
     if problem.budget {
         diagnostic.with_help(
@@ -285,7 +305,8 @@ enum Target {
 }
 
 const ESO_KINDS: [&str; 3] = ["ExternalSecret", "SecretStore", "ClusterSecretStore"];
-const ESO_UNMODELLED_KINDS: [&str; 3] = ["ClusterExternalSecret", "PushSecret", "ClusterPushSecret"];
+const ESO_UNMODELLED_KINDS: [&str; 3] =
+    ["ClusterExternalSecret", "PushSecret", "ClusterPushSecret"];
 
 fn load_resource(
     resource: &mut Resource,
@@ -297,7 +318,10 @@ fn load_resource(
         found.push(
             Diagnostic::new(
                 Rule::NotAnObject,
-                format!("a Kubernetes manifest is a mapping, this document is {}", article(&tree)),
+                format!(
+                    "a Kubernetes manifest is a mapping, this document is {}",
+                    article(&tree)
+                ),
             )
             .at_span(tree.span),
         );
@@ -306,7 +330,10 @@ fn load_resource(
     }
 
     report_duplicate_keys(&tree, &FieldPath::root(), found);
-    resource.api_version = tree.get("apiVersion").and_then(Node::as_str).map(str::to_owned);
+    resource.api_version = tree
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .map(str::to_owned);
     resource.kind = tree.get("kind").and_then(Node::as_str).map(str::to_owned);
 
     let target = classify(resource, &tree, found);
@@ -335,8 +362,12 @@ fn report_duplicate_keys(node: &Node, path: &FieldPath, found: &mut Vec<Diagnost
     match &node.value {
         Value::Map(entries) => {
             for (position, (key, value)) in entries.iter().enumerate() {
-                let first = entries[..position].iter().find(|(earlier, _)| earlier.value == key.value);
-                let key_name = key.as_str().map_or_else(|| format!("{:?}", key.value), str::to_owned);
+                let first = entries[..position]
+                    .iter()
+                    .find(|(earlier, _)| earlier.value == key.value);
+                let key_name = key
+                    .as_str()
+                    .map_or_else(|| format!("{:?}", key.value), str::to_owned);
                 if let Some((earlier, _)) = first {
                     found.push(
                         Diagnostic::new(
@@ -384,7 +415,9 @@ fn classify(resource: &Resource, tree: &Node, found: &mut Vec<Diagnostic>) -> Op
     };
     let api_span = api_version_node.map_or(tree.span, |n| n.span);
     let kind_span = kind_node.map_or(tree.span, |n| n.span);
-    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version.as_str()));
+    let (group, version) = api_version
+        .rsplit_once('/')
+        .unwrap_or(("", api_version.as_str()));
 
     if group == ESO_GROUP {
         if ESO_UNMODELLED_KINDS.contains(&kind.as_str()) {
@@ -502,9 +535,8 @@ fn read_manifest(tree: &Node, target: &Target, found: &mut Vec<Diagnostic>) -> O
                     }
                 })
             }
-            Target::Secret => {
-                de::from_node::<Secret>(tree, &pass).map(|secret| Manifest::Secret(Box::new(secret)))
-            }
+            Target::Secret => de::from_node::<Secret>(tree, &pass)
+                .map(|secret| Manifest::Secret(Box::new(secret))),
         };
         match result {
             Ok(manifest) => {
@@ -525,8 +557,11 @@ fn read_manifest(tree: &Node, target: &Target, found: &mut Vec<Diagnostic>) -> O
         }
     }
     found.push(
-        Diagnostic::new(Rule::InvalidValue, "too many invalid values; the manifest was not read")
-            .at_span(tree.span),
+        Diagnostic::new(
+            Rule::InvalidValue,
+            "too many invalid values; the manifest was not read",
+        )
+        .at_span(tree.span),
     );
     None
 }
@@ -563,22 +598,30 @@ fn unknown_field(unknown: de::UnknownField) -> Diagnostic {
     };
     let mut diagnostic = Diagnostic::new(
         Rule::UnknownField,
-        format!("`{name}` is not a field of `{}`", describe_parent(&unknown.path)),
+        format!(
+            "`{name}` is not a field of `{}`",
+            describe_parent(&unknown.path)
+        ),
     )
     .at_path(unknown.path)
     .at_span(unknown.key_span);
     if let Some(suggestion) = closest(&name, unknown.known) {
         diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
     } else {
-        diagnostic = diagnostic
-            .with_help("the API server drops unknown fields (or rejects them under strict validation)");
+        diagnostic = diagnostic.with_help(
+            "the API server drops unknown fields (or rejects them under strict validation)",
+        );
     }
     diagnostic
 }
 
 fn describe_parent(path: &FieldPath) -> String {
     let parent = path.parent();
-    if parent.is_root() { "the manifest".to_owned() } else { parent.to_string() }
+    if parent.is_root() {
+        "the manifest".to_owned()
+    } else {
+        parent.to_string()
+    }
 }
 
 /// The known name closest to `name`: the same ignoring case, or at most two edits away.
@@ -588,7 +631,12 @@ pub(crate) fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
     }
     known
         .iter()
-        .map(|k| (edit_distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k))
+        .map(|k| {
+            (
+                edit_distance(&name.to_ascii_lowercase(), &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
         .filter(|(distance, k)| *distance <= 2 && *distance < k.len())
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)

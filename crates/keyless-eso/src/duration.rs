@@ -89,11 +89,17 @@ pub enum DurationError {
 
 impl GoDuration {
     /// Zero, printed `0s`.
-    pub const ZERO: Self = Self { nanos: 0, original: None };
+    pub const ZERO: Self = Self {
+        nanos: 0,
+        original: None,
+    };
 
     /// A duration of `nanos` nanoseconds, without original text.
     pub const fn from_nanos(nanos: i64) -> Self {
-        Self { nanos, original: None }
+        Self {
+            nanos,
+            original: None,
+        }
     }
 
     /// A duration of whole seconds, or `None` when it does not fit in `i64` nanoseconds.
@@ -104,7 +110,10 @@ impl GoDuration {
     /// Parses `text` exactly as Go's `time.ParseDuration` does and keeps the text.
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let nanos = parse_nanos(text)?;
-        Ok(Self { nanos, original: Some(text.into()) })
+        Ok(Self {
+            nanos,
+            original: Some(text.into()),
+        })
     }
 
     /// The signed number of nanoseconds.
@@ -125,7 +134,9 @@ impl GoDuration {
 
     /// The value as a [`std::time::Duration`], or `None` when it is negative.
     pub fn to_std(&self) -> Option<std::time::Duration> {
-        u64::try_from(self.nanos).ok().map(std::time::Duration::from_nanos)
+        u64::try_from(self.nanos)
+            .ok()
+            .map(std::time::Duration::from_nanos)
     }
 
     /// Go's canonical `Duration.String` form, regardless of the original text.
@@ -203,9 +214,8 @@ impl<'de> Deserialize<'de> for GoDuration {
             }
 
             fn visit_str<E: de::Error>(self, text: &str) -> Result<GoDuration, E> {
-                GoDuration::parse(text).map_err(|error| {
-                    E::invalid_value(Unexpected::Other(&error.to_string()), &self)
-                })
+                GoDuration::parse(text)
+                    .map_err(|error| E::invalid_value(Unexpected::Other(&error.to_string()), &self))
             }
         }
 
@@ -215,7 +225,9 @@ impl<'de> Deserialize<'de> for GoDuration {
 
 /// Go's `time.ParseDuration`, returning nanoseconds.
 fn parse_nanos(text: &str) -> Result<i64, DurationError> {
-    let invalid = || DurationError::Invalid { text: text.to_owned() };
+    let invalid = || DurationError::Invalid {
+        text: text.to_owned(),
+    };
     let bytes = text.as_bytes();
 
     let (negative, mut rest) = match bytes.first() {
@@ -234,7 +246,9 @@ fn parse_nanos(text: &str) -> Result<i64, DurationError> {
 
     let mut total: u64 = 0;
     while !rest.is_empty() {
-        let starts_number = rest.first().is_some_and(|c| *c == b'.' || c.is_ascii_digit());
+        let starts_number = rest
+            .first()
+            .is_some_and(|c| *c == b'.' || c.is_ascii_digit());
         if !starts_number {
             return Err(invalid());
         }
@@ -262,7 +276,9 @@ fn parse_nanos(text: &str) -> Result<i64, DurationError> {
             .position(|c| *c == b'.' || c.is_ascii_digit())
             .unwrap_or(rest.len());
         if unit_len == 0 {
-            return Err(DurationError::MissingUnit { text: text.to_owned() });
+            return Err(DurationError::MissingUnit {
+                text: text.to_owned(),
+            });
         }
         let (unit_bytes, after_unit) = rest.split_at(unit_len);
         rest = after_unit;
@@ -344,7 +360,10 @@ fn leading_fraction(bytes: &[u8]) -> (u64, f64, &[u8]) {
 }
 
 fn unit_nanos(unit: &[u8]) -> Option<u64> {
-    UNITS.iter().find(|(name, _)| name.as_bytes() == unit).map(|(_, nanos)| *nanos)
+    UNITS
+        .iter()
+        .find(|(name, _)| name.as_bytes() == unit)
+        .map(|(_, nanos)| *nanos)
 }
 
 /// Writes Go's `Duration.String` form of `nanos`.

@@ -26,7 +26,9 @@ pub struct FieldPath {
 impl FieldPath {
     /// The root of a manifest (prints as an empty string).
     pub const fn root() -> Self {
-        Self { segments: Vec::new() }
+        Self {
+            segments: Vec::new(),
+        }
     }
 
     /// Parses a dotted path of plain keys and `[n]` indices, e.g. `spec.data[0].secretKey`.
@@ -38,7 +40,8 @@ impl FieldPath {
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("[\"") {
                 if let Some(end) = after.find("\"]") {
-                    path.segments.push(PathSegment::Key(after[..end].replace("\\\"", "\"")));
+                    path.segments
+                        .push(PathSegment::Key(after[..end].replace("\\\"", "\"")));
                     rest = &after[end + 2..];
                     continue;
                 }
@@ -54,8 +57,13 @@ impl FieldPath {
             }
             let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
             let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
-            let end = if end == 0 { rest_trimmed.len().min(1) } else { end };
-            path.segments.push(PathSegment::Key(rest_trimmed[..end].to_owned()));
+            let end = if end == 0 {
+                rest_trimmed.len().min(1)
+            } else {
+                end
+            };
+            path.segments
+                .push(PathSegment::Key(rest_trimmed[..end].to_owned()));
             rest = &rest_trimmed[end..];
         }
         path
@@ -113,7 +121,9 @@ impl FieldPath {
 
 fn is_plain_key(key: &str) -> bool {
     !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '/')
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '/')
 }
 
 impl fmt::Display for FieldPath {
@@ -146,10 +156,18 @@ mod tests {
 
     #[test]
     fn prints_and_parses() {
-        for text in ["spec.data[2].remoteRef.key", "spec.target.template.data[\"tls.crt\"]", ""] {
+        for text in [
+            "spec.data[2].remoteRef.key",
+            "spec.target.template.data[\"tls.crt\"]",
+            "",
+        ] {
             assert_eq!(FieldPath::parse(text).to_string(), text);
         }
-        let built = FieldPath::root().key("spec").key("data").index(2).key("secretKey");
+        let built = FieldPath::root()
+            .key("spec")
+            .key("data")
+            .index(2)
+            .key("secretKey");
         assert_eq!(built.to_string(), "spec.data[2].secretKey");
     }
 }

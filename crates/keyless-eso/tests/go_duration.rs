@@ -37,7 +37,12 @@ fn golden_vectors_match_go_exactly() {
                 assert_eq!(&actual.to_string(), expected, "error for {:?}", vector.text);
             }
             (None, Ok(duration)) => {
-                assert_eq!(Some(duration.as_nanos()), vector.nanos, "value of {:?}", vector.text);
+                assert_eq!(
+                    Some(duration.as_nanos()),
+                    vector.nanos,
+                    "value of {:?}",
+                    vector.text
+                );
                 assert_eq!(
                     Some(duration.to_string()),
                     vector.string,
@@ -46,7 +51,10 @@ fn golden_vectors_match_go_exactly() {
                 );
             }
             (Some(expected), Ok(duration)) => {
-                panic!("{:?} parsed as {duration:?}, Go says {expected}", vector.text)
+                panic!(
+                    "{:?} parsed as {duration:?}, Go says {expected}",
+                    vector.text
+                )
             }
             (None, Err(error)) => panic!("{:?} rejected ({error}), Go accepts it", vector.text),
         }
@@ -58,13 +66,20 @@ fn golden_vectors_match_go_exactly() {
 fn serde_keeps_the_text_as_written() {
     let parsed: GoDuration = serde_json::from_str("\"15h\"").expect("valid duration");
     assert_eq!(parsed.to_string(), "15h0m0s");
-    assert_eq!(serde_json::to_string(&parsed).expect("serialises"), "\"15h\"");
+    assert_eq!(
+        serde_json::to_string(&parsed).expect("serialises"),
+        "\"15h\""
+    );
     assert_eq!(
         serde_json::to_string(&GoDuration::from_nanos(90_000_000_000)).expect("serialises"),
         "\"1m30s\""
     );
     let error = serde_json::from_str::<GoDuration>("\"5d\"").expect_err("5d is not Go");
-    assert!(error.to_string().contains(r#"time: unknown unit "d" in duration "5d""#));
+    assert!(
+        error
+            .to_string()
+            .contains(r#"time: unknown unit "d" in duration "5d""#)
+    );
 }
 
 proptest! {

@@ -25,7 +25,8 @@ fn render(vector: &Json) -> Result<String, String> {
         Some("zero") => MissingKey::Zero,
         _ => MissingKey::Error,
     };
-    let template = Template::parse("t", text).map_err(|error| error.expose_go_message().to_owned())?;
+    let template =
+        Template::parse("t", text).map_err(|error| error.expose_go_message().to_owned())?;
     let options = ExecOptions::new().with_missing_key(missing_key);
     let output = template
         .execute_with(&Value::from_string_map(&data), &options)
@@ -37,7 +38,10 @@ fn render(vector: &Json) -> Result<String, String> {
 
 #[test]
 fn template_vectors_match_go() {
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/template_vectors.json");
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/template_vectors.json"
+    );
     let text = std::fs::read_to_string(file).expect("golden vectors are committed");
     let document: Json = serde_json::from_str(&text).expect("golden vectors are JSON");
     let vectors = document["vectors"].as_array().expect("a vector list");
@@ -59,12 +63,24 @@ fn template_vectors_match_go() {
             _ => false,
         };
         if !matches {
-            let expected = vector.get("out").or_else(|| vector.get("err")).cloned().unwrap_or(Json::Null);
-            failures.push(format!("{name}:\n   template: {}\n   expected: {expected}\n   actual:   {actual:?}", vector["template"]));
+            let expected = vector
+                .get("out")
+                .or_else(|| vector.get("err"))
+                .cloned()
+                .unwrap_or(Json::Null);
+            failures.push(format!(
+                "{name}:\n   template: {}\n   expected: {expected}\n   actual:   {actual:?}",
+                vector["template"]
+            ));
         }
     }
     for failure in &failures {
         eprintln!("{failure}");
     }
-    assert!(failures.is_empty(), "{} of {} vectors differ from Go", failures.len(), vectors.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors differ from Go",
+        failures.len(),
+        vectors.len()
+    );
 }

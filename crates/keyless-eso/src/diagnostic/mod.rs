@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use render::{render_json, render_text, RenderOptions};
+pub use render::{RenderOptions, render_json, render_text};
 pub use rules::Rule;
 
 use crate::path::FieldPath;
@@ -144,7 +144,14 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// One line: `file:line:column: severity[code]: message (at path)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}[{}]: {}", self.location(), self.severity, self.code(), self.message)?;
+        write!(
+            f,
+            "{}: {}[{}]: {}",
+            self.location(),
+            self.severity,
+            self.code(),
+            self.message
+        )?;
         if !self.path.is_root() {
             write!(f, " (at {})", self.path)?;
         }

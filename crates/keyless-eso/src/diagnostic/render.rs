@@ -22,12 +22,18 @@ pub struct RenderOptions {
 impl RenderOptions {
     /// Plain ASCII without colours (logs, CI, tests).
     pub const fn plain() -> Self {
-        Self { color: false, unicode: false }
+        Self {
+            color: false,
+            unicode: false,
+        }
     }
 
     /// Colours and Unicode, for a terminal.
     pub const fn terminal() -> Self {
-        Self { color: true, unicode: true }
+        Self {
+            color: true,
+            unicode: true,
+        }
     }
 }
 
@@ -61,7 +67,11 @@ pub fn render_text(
     diagnostics: &[Diagnostic],
     options: RenderOptions,
 ) -> String {
-    let renderer = if options.color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let renderer = renderer.decor_style(if options.unicode {
         DecorStyle::Unicode
     } else {
@@ -75,7 +85,9 @@ pub fn render_text(
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let title = level.primary_title(diagnostic.message.as_str()).id(diagnostic.code());
+        let title = level
+            .primary_title(diagnostic.message.as_str())
+            .id(diagnostic.code());
         let mut groups: Vec<Group<'_>> = Vec::new();
         let excerpt = (diagnostic.file == document.name() && diagnostic.span.is_known())
             .then(|| excerpt(document, diagnostic))
@@ -106,7 +118,9 @@ pub fn render_text(
             }
         }
         if let Some(help) = &diagnostic.help {
-            groups.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+            groups.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
         }
         out.push_str(&renderer.render(&groups));
         out.push_str("\n\n");
@@ -117,7 +131,12 @@ pub fn render_text(
 
 /// The last line of a report: `2 errors, 1 warning`.
 fn summary_line(diagnostics: &[Diagnostic]) -> String {
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{}, {}, {}\n",
@@ -140,13 +159,18 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
     let offset = diagnostic.span.offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end_of_span = (offset + diagnostic.span.len).min(text.len());
-    let end = text[end_of_span..].find('\n').map_or(text.len(), |i| end_of_span + i);
+    let end = text[end_of_span..]
+        .find('\n')
+        .map_or(text.len(), |i| end_of_span + i);
     let slice = text.get(start..end)?;
 
     let mut highlight = (offset - start)..(end_of_span - start);
     if highlight.is_empty() {
         // Underline one character (or the line end) for point locations.
-        let width = slice[highlight.start..].chars().next().map_or(0, char::len_utf8);
+        let width = slice[highlight.start..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
         highlight = highlight.start..highlight.start + width;
     }
 
@@ -173,11 +197,19 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
     };
 
     let first_line = text_line_number(document.text(), start);
-    Some(Excerpt { text, first_line, highlight })
+    Some(Excerpt {
+        text,
+        first_line,
+        highlight,
+    })
 }
 
 fn text_line_number(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// The JSON report for CI: every diagnostic with its code, severity, file, document, path,
@@ -202,7 +234,12 @@ pub fn render_json(diagnostics: &[Diagnostic]) -> Result<String, Error> {
         notes: usize,
         diagnostics: &'a [Diagnostic],
     }
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     let report = Report {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),

@@ -204,7 +204,11 @@ mod tests {
         let docs = include_str!("../lib.rs");
         for rule in Rule::ALL {
             let row = format!("| `{}` |", rule.code());
-            assert!(docs.contains(&row), "crate docs lack a table row for {}", rule.code());
+            assert!(
+                docs.contains(&row),
+                "crate docs lack a table row for {}",
+                rule.code()
+            );
         }
     }
 }

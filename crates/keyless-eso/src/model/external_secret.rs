@@ -94,17 +94,25 @@ pub struct ExternalSecretSpec {
 impl ExternalSecretSpec {
     /// The refresh interval ESO uses: the written one, else the CRD default of one hour.
     pub fn effective_refresh_interval(&self) -> GoDuration {
-        self.refresh_interval.clone().unwrap_or(GoDuration::from_nanos(3_600_000_000_000))
+        self.refresh_interval
+            .clone()
+            .unwrap_or(GoDuration::from_nanos(3_600_000_000_000))
     }
 
     /// The creation policy ESO applies (`Owner` when unset).
     pub fn effective_creation_policy(&self) -> CreationPolicy {
-        self.target.as_ref().and_then(|t| t.creation_policy).unwrap_or(CreationPolicy::Owner)
+        self.target
+            .as_ref()
+            .and_then(|t| t.creation_policy)
+            .unwrap_or(CreationPolicy::Owner)
     }
 
     /// The deletion policy ESO applies (`Retain` when unset).
     pub fn effective_deletion_policy(&self) -> DeletionPolicy {
-        self.target.as_ref().and_then(|t| t.deletion_policy).unwrap_or(DeletionPolicy::Retain)
+        self.target
+            .as_ref()
+            .and_then(|t| t.deletion_policy)
+            .unwrap_or(DeletionPolicy::Retain)
     }
 
     /// The template, if any.

@@ -18,8 +18,8 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 pub use external_secret::*;
-pub use secret::{Secret, SecretText, SecretValue};
 pub(crate) use secret::EXPECTED_BASE64;
+pub use secret::{Secret, SecretText, SecretValue};
 pub use store::*;
 
 /// The API group of ESO's resources.
@@ -224,6 +224,9 @@ impl Manifest {
             }
             Self::Secret(secret) => serde_saphyr::to_string(secret.as_ref()),
         };
-        text.map_err(|source| crate::Error::Serialize { kind: self.kind(), source: Box::new(source) })
+        text.map_err(|source| crate::Error::Serialize {
+            kind: self.kind(),
+            source: Box::new(source),
+        })
     }
 }

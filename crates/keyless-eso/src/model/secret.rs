@@ -150,11 +150,14 @@ impl<'de> Deserialize<'de> for SecretValue {
 
             fn visit_str<E: de::Error>(self, text: &str) -> Result<SecretValue, E> {
                 // The API server accepts no whitespace inside base64; neither do we.
-                STANDARD.decode(text).map(SecretValue::new).map_err(|error| {
-                    // The decoder's message names an offset, never the content.
-                    let detail = format!("not valid base64: {error}");
-                    E::invalid_value(Unexpected::Other(&detail), &self)
-                })
+                STANDARD
+                    .decode(text)
+                    .map(SecretValue::new)
+                    .map_err(|error| {
+                        // The decoder's message names an offset, never the content.
+                        let detail = format!("not valid base64: {error}");
+                        E::invalid_value(Unexpected::Other(&detail), &self)
+                    })
             }
         }
 
@@ -189,7 +192,11 @@ impl Eq for SecretText {}
 
 impl fmt::Debug for SecretText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretText([REDACTED {} bytes])", self.0.expose_secret().len())
+        write!(
+            f,
+            "SecretText([REDACTED {} bytes])",
+            self.0.expose_secret().len()
+        )
     }
 }
 
@@ -212,11 +219,16 @@ mod tests {
     #[test]
     fn data_is_base64_on_the_wire_and_redacted_in_debug() {
         let mut secret = Secret::new(ObjectMeta::named("app", Some("ns")));
-        secret.data.insert("password".into(), SecretValue::from("hunter2"));
+        secret
+            .data
+            .insert("password".into(), SecretValue::from("hunter2"));
         let json = serde_json::to_string(&secret).expect("serialises");
         assert!(json.contains("\"password\":\"aHVudGVyMg==\""), "{json}");
         let debug = format!("{secret:?}");
-        assert!(!debug.contains("hunter2") && !debug.contains("aHVudGVyMg"), "{debug}");
+        assert!(
+            !debug.contains("hunter2") && !debug.contains("aHVudGVyMg"),
+            "{debug}"
+        );
         let back: Secret = serde_json::from_str(&json).expect("deserialises");
         assert_eq!(back, secret);
         assert_eq!(back.value("password"), Some(&b"hunter2"[..]));
@@ -224,8 +236,8 @@ mod tests {
 
     #[test]
     fn bad_base64_is_rejected_without_echoing_it() {
-        let error = serde_json::from_str::<Secret>(r#"{"data":{"k":"not base64!"}}"#)
-            .expect_err("invalid");
+        let error =
+            serde_json::from_str::<Secret>(r#"{"data":{"k":"not base64!"}}"#).expect_err("invalid");
         assert!(!error.to_string().contains("not base64!"), "{error}");
     }
 }

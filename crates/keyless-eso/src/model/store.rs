@@ -49,7 +49,13 @@ impl SecretStore {
             super::SecretStoreKind::ClusterSecretStore => "ClusterSecretStore",
             super::SecretStoreKind::SecretStore => "SecretStore",
         };
-        Self { api_version: v1_api_version(), kind: kind.to_owned(), metadata, spec, status: None }
+        Self {
+            api_version: v1_api_version(),
+            kind: kind.to_owned(),
+            metadata,
+            spec,
+            status: None,
+        }
     }
 
     /// Whether this is a `ClusterSecretStore`.
@@ -220,7 +226,11 @@ pub struct AkeylessProvider {
     /// Gateway API URL; empty or unset means `https://api.akeyless.io`. A gateway is best
     /// given as `https://host:8080/v2`: a URL not ending in `/v2` may be rewritten by ESO to
     /// `scheme://host/v2`, dropping its path.
-    #[serde(rename = "akeylessGWApiURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "akeylessGWApiURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub akeyless_gw_api_url: Option<String>,
     /// How ESO authenticates.
     #[serde(rename = "authSecretRef", default)]
@@ -229,10 +239,18 @@ pub struct AkeylessProvider {
     #[serde(rename = "caBundle", default, skip_serializing_if = "Option::is_none")]
     pub ca_bundle: Option<String>,
     /// Where to read a CA bundle from.
-    #[serde(rename = "caProvider", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "caProvider",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ca_provider: Option<CaProvider>,
     /// Send `ignore-cache` on reads (ESO 2.8+).
-    #[serde(rename = "ignoreCache", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ignoreCache",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ignore_cache: Option<bool>,
 }
 
@@ -278,7 +296,11 @@ pub struct AkeylessKubernetesAuth {
     #[serde(rename = "k8sConfName", default)]
     pub k8s_conf_name: String,
     /// Service account whose token is sent.
-    #[serde(rename = "serviceAccountRef", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "serviceAccountRef",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub service_account_ref: Option<ServiceAccountSelector>,
     /// A Secret holding the token (key `token` by default).
     #[serde(rename = "secretRef", default, skip_serializing_if = "Option::is_none")]

@@ -27,8 +27,12 @@ pub(super) fn check(cx: &mut Context<'_>, es: &ExternalSecret) {
     check_data_from(cx, es, akeyless);
 
     if es.spec.data.is_empty() && es.spec.data_from.is_empty() {
-        cx.report(Rule::NoData, spec_path, "either data or dataFrom should be specified")
-            .help("add `data` entries (one remote value per Secret key) or a `dataFrom` entry");
+        cx.report(
+            Rule::NoData,
+            spec_path,
+            "either data or dataFrom should be specified",
+        )
+        .help("add `data` entries (one remote value per Secret key) or a `dataFrom` entry");
     }
 
     if let Some(template) = es.spec.template() {
@@ -44,12 +48,20 @@ fn check_metadata(cx: &mut Context<'_>, es: &ExternalSecret) {
     match (&es.metadata.name, &es.metadata.generate_name) {
         (Some(name), _) => {
             if let Some(reason) = names::dns1123_subdomain(name) {
-                cx.report(Rule::InvalidName, metadata.key("name"), format!("name `{name}` {reason}"));
+                cx.report(
+                    Rule::InvalidName,
+                    metadata.key("name"),
+                    format!("name `{name}` {reason}"),
+                );
             }
         }
         (None, Some(_)) => {}
         (None, None) => {
-            cx.report(Rule::RequiredField, metadata.key("name"), "`metadata.name` is missing");
+            cx.report(
+                Rule::RequiredField,
+                metadata.key("name"),
+                "`metadata.name` is missing",
+            );
         }
     }
     if let Some(namespace) = &es.metadata.namespace {
@@ -72,8 +84,13 @@ enum Resolution {
 
 fn resolve(cx: &Context<'_>, es: &ExternalSecret, store_ref: &SecretStoreRef) -> Resolution {
     let kind = store_ref.effective_kind();
-    let es_namespace = cx.namespace(es.metadata.namespace.as_deref()).map(str::to_owned);
-    let candidates = cx.local_stores.iter().chain(cx.options.stores().unwrap_or_default());
+    let es_namespace = cx
+        .namespace(es.metadata.namespace.as_deref())
+        .map(str::to_owned);
+    let candidates = cx
+        .local_stores
+        .iter()
+        .chain(cx.options.stores().unwrap_or_default());
     for store in candidates {
         if store.kind != kind || store.name != store_ref.name {
             continue;
@@ -86,7 +103,11 @@ fn resolve(cx: &Context<'_>, es: &ExternalSecret, store_ref: &SecretStoreRef) ->
             return Resolution::Found(store.clone());
         }
     }
-    if cx.options.stores().is_some() { Resolution::Missing } else { Resolution::Unchecked }
+    if cx.options.stores().is_some() {
+        Resolution::Missing
+    } else {
+        Resolution::Unchecked
+    }
 }
 
 /// Checks `secretStoreRef`; returns whether Akeyless rules apply (the store is Akeyless, or
@@ -95,10 +116,16 @@ fn check_store_ref(cx: &mut Context<'_>, es: &ExternalSecret) -> bool {
     let path = FieldPath::root().key("spec").key("secretStoreRef");
     let Some(store_ref) = &es.spec.secret_store_ref else {
         let needs_store = es.spec.data.iter().any(|d| {
-            d.source_ref.as_ref().and_then(|s| s.store_ref.as_ref()).is_none()
+            d.source_ref
+                .as_ref()
+                .and_then(|s| s.store_ref.as_ref())
+                .is_none()
         }) || es.spec.data_from.iter().any(|d| {
             (d.extract.is_some() || d.find.is_some())
-                && d.source_ref.as_ref().and_then(|s| s.store_ref.as_ref()).is_none()
+                && d.source_ref
+                    .as_ref()
+                    .and_then(|s| s.store_ref.as_ref())
+                    .is_none()
         });
         if needs_store {
             cx.report(
@@ -147,7 +174,11 @@ fn check_store_ref(cx: &mut Context<'_>, es: &ExternalSecret) -> bool {
 
 fn check_store_ref_fields(cx: &mut Context<'_>, store_ref: &SecretStoreRef, path: &FieldPath) {
     if store_ref.name.is_empty() {
-        cx.report(Rule::RequiredField, path.key("name"), "the store name is missing");
+        cx.report(
+            Rule::RequiredField,
+            path.key("name"),
+            "the store name is missing",
+        );
     } else if let Some(reason) = names::dns1123_subdomain(&store_ref.name) {
         cx.report(
             Rule::InvalidName,
@@ -161,14 +192,21 @@ fn check_target(cx: &mut Context<'_>, es: &ExternalSecret) {
     let path = FieldPath::root().key("spec").key("target");
     if let Some(name) = es.spec.target.as_ref().and_then(|t| t.name.as_ref()) {
         if let Some(reason) = names::dns1123_subdomain(name) {
-            cx.report(Rule::InvalidName, path.key("name"), format!("Secret name `{name}` {reason}"));
+            cx.report(
+                Rule::InvalidName,
+                path.key("name"),
+                format!("Secret name `{name}` {reason}"),
+            );
         }
     }
 
     let creation = es.spec.effective_creation_policy();
     let deletion = es.spec.effective_deletion_policy();
     let conflict = match (deletion, creation) {
-        (DeletionPolicy::Delete, CreationPolicy::Merge | CreationPolicy::None | CreationPolicy::CreateOrMerge) => Some(
+        (
+            DeletionPolicy::Delete,
+            CreationPolicy::Merge | CreationPolicy::None | CreationPolicy::CreateOrMerge,
+        ) => Some(
             "deletionPolicy=Delete must not be used when the controller doesn't own the secret. \
              Please set creationPolicy=Owner",
         ),
@@ -188,7 +226,9 @@ fn check_refresh(cx: &mut Context<'_>, es: &ExternalSecret) {
     let periodic = matches!(es.spec.refresh_policy, None | Some(RefreshPolicy::Periodic));
     if let Some(interval) = &es.spec.refresh_interval {
         if periodic && interval.is_non_positive() {
-            let written = interval.original_text().map_or_else(|| interval.to_string(), str::to_owned);
+            let written = interval
+                .original_text()
+                .map_or_else(|| interval.to_string(), str::to_owned);
             cx.report(
                 Rule::RefreshDisabled,
                 spec.key("refreshInterval"),
@@ -201,7 +241,11 @@ fn check_refresh(cx: &mut Context<'_>, es: &ExternalSecret) {
     if let Some(windows) = &es.spec.sync_windows {
         let path = spec.key("syncWindows");
         if windows.windows.is_empty() {
-            cx.report(Rule::RequiredField, path.key("windows"), "`syncWindows.windows` needs at least one window");
+            cx.report(
+                Rule::RequiredField,
+                path.key("windows"),
+                "`syncWindows.windows` needs at least one window",
+            );
         }
         for (index, window) in windows.windows.iter().enumerate() {
             if window.schedule.trim().is_empty() {
@@ -218,20 +262,31 @@ fn check_refresh(cx: &mut Context<'_>, es: &ExternalSecret) {
 fn check_data(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
     let data_path = FieldPath::root().key("spec").key("data");
     let mut first_seen: HashMap<&str, usize> = HashMap::new();
-    let manifest_target = es.spec.target.as_ref().is_some_and(|t| t.manifest.is_some());
+    let manifest_target = es
+        .spec
+        .target
+        .as_ref()
+        .is_some_and(|t| t.manifest.is_some());
 
     for (index, entry) in es.spec.data.iter().enumerate() {
         let path = data_path.index(index);
         let key_path = path.key("secretKey");
         if entry.secret_key.is_empty() {
-            cx.report(Rule::RequiredField, key_path.clone(), "`secretKey` is missing or empty");
+            cx.report(
+                Rule::RequiredField,
+                key_path.clone(),
+                "`secretKey` is missing or empty",
+            );
         } else if !manifest_target {
             report_secret_key(cx, &entry.secret_key, key_path.clone(), "secretKey");
         }
 
         if !entry.secret_key.is_empty() {
             if let Some(first) = first_seen.insert(&entry.secret_key, index) {
-                let first_line = cx.document.locate(cx.resource, &data_path.index(first).key("secretKey")).line;
+                let first_line = cx
+                    .document
+                    .locate(cx.resource, &data_path.index(first).key("secretKey"))
+                    .line;
                 first_seen.insert(&entry.secret_key, first);
                 let message = format!("duplicate secretKey found: {}", entry.secret_key);
                 cx.report(Rule::DuplicateSecretKey, key_path.clone(), message).help(format!(
@@ -259,7 +314,11 @@ fn check_data(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                     cx.report(Rule::SourceRefOneOf, source_path, "`sourceRef` sets both `storeRef` and `generatorRef`; exactly one is allowed");
                 }
                 (None, None) => {
-                    cx.report(Rule::SourceRefOneOf, source_path, "`sourceRef` needs `storeRef`");
+                    cx.report(
+                        Rule::SourceRefOneOf,
+                        source_path,
+                        "`sourceRef` needs `storeRef`",
+                    );
                 }
             }
         }
@@ -277,7 +336,12 @@ fn report_secret_key(cx: &mut Context<'_>, key: &str, path: FieldPath, what: &st
                  ExternalSecret applies and then never syncs"
             }
         };
-        cx.report(Rule::InvalidSecretKey, path, format!("{what} `{key}` {reason}")).help(help);
+        cx.report(
+            Rule::InvalidSecretKey,
+            path,
+            format!("{what} `{key}` {reason}"),
+        )
+        .help(help);
     }
 }
 
@@ -288,8 +352,12 @@ fn check_remote_ref(
     akeyless: bool,
 ) {
     if remote.key.is_empty() {
-        cx.report(Rule::RequiredField, path.key("key"), "`key` is missing or empty")
-            .help("for Akeyless, the full item path, e.g. `/mdapi/<service>/<secret>`");
+        cx.report(
+            Rule::RequiredField,
+            path.key("key"),
+            "`key` is missing or empty",
+        )
+        .help("for Akeyless, the full item path, e.g. `/mdapi/<service>/<secret>`");
     } else {
         check_key_prefix(cx, &remote.key, path.key("key"), "key");
     }
@@ -309,7 +377,10 @@ fn check_remote_ref(
             cx.report(
                 Rule::GjsonProperty,
                 path.key("property"),
-                format!("property `{property}` contains gjson metacharacters ({})", unique.join(", ")),
+                format!(
+                    "property `{property}` contains gjson metacharacters ({})",
+                    unique.join(", ")
+                ),
             )
             .help(
                 "Akeyless reads `property` as a gjson path: `*` and `?` are wildcards (first \
@@ -349,7 +420,11 @@ fn normalise_item_path(key: &str) -> String {
             other => segments.push(other),
         }
     }
-    let trailing = if key.ends_with('/') && !segments.is_empty() { "/" } else { "" };
+    let trailing = if key.ends_with('/') && !segments.is_empty() {
+        "/"
+    } else {
+        ""
+    };
     format!("/{}{trailing}", segments.join("/"))
 }
 
@@ -361,15 +436,31 @@ fn check_key_prefix(cx: &mut Context<'_>, key: &str, path: FieldPath, what: &str
     let normalised = normalise_item_path(key);
     let inside = prefixes.iter().any(|prefix| {
         let prefix_norm = normalise_item_path(prefix);
-        let prefix_dir = if prefix_norm.ends_with('/') { prefix_norm.clone() } else { format!("{prefix_norm}/") };
+        let prefix_dir = if prefix_norm.ends_with('/') {
+            prefix_norm.clone()
+        } else {
+            format!("{prefix_norm}/")
+        };
         normalised.starts_with(&prefix_dir) || normalised == prefix_norm.trim_end_matches('/')
     });
     let rewritten = normalised != key && normalised != format!("/{key}");
     if !inside {
-        let allowed = prefixes.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
-        let shown = if rewritten { format!("`{key}` (resolves to `{normalised}`)") } else { format!("`{key}`") };
-        cx.report(Rule::KeyPrefix, path, format!("{what} {shown} is outside the allowed prefix"))
-            .help(format!("remote keys must start with {allowed}"));
+        let allowed = prefixes
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let shown = if rewritten {
+            format!("`{key}` (resolves to `{normalised}`)")
+        } else {
+            format!("`{key}`")
+        };
+        cx.report(
+            Rule::KeyPrefix,
+            path,
+            format!("{what} {shown} is outside the allowed prefix"),
+        )
+        .help(format!("remote keys must start with {allowed}"));
     }
 }
 
@@ -377,14 +468,25 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
     let data_from_path = FieldPath::root().key("spec").key("dataFrom");
     for (index, entry) in es.spec.data_from.iter().enumerate() {
         let path = data_from_path.index(index);
-        let generator = entry.source_ref.as_ref().and_then(|s| s.generator_ref.as_ref());
+        let generator = entry
+            .source_ref
+            .as_ref()
+            .and_then(|s| s.generator_ref.as_ref());
         let sources = usize::from(entry.extract.is_some())
             + usize::from(entry.find.is_some())
             + usize::from(generator.is_some());
         if entry.extract.is_none() && entry.find.is_none() && entry.source_ref.is_none() {
-            cx.report(Rule::DataFromSource, path.clone(), "either extract, find, or sourceRef must be set to dataFrom");
+            cx.report(
+                Rule::DataFromSource,
+                path.clone(),
+                "either extract, find, or sourceRef must be set to dataFrom",
+            );
         } else if sources > 1 {
-            cx.report(Rule::DataFromSource, path.clone(), "extract, find, or generatorRef cannot be set at the same time");
+            cx.report(
+                Rule::DataFromSource,
+                path.clone(),
+                "extract, find, or generatorRef cannot be set at the same time",
+            );
         } else if sources == 0 {
             cx.report(Rule::DataFromSource, path.clone(), "a dataFrom entry with only `sourceRef.storeRef` reads nothing; add `extract` or `find`");
         }
@@ -392,23 +494,41 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
         if let Some(source) = &entry.source_ref {
             let source_path = path.key("sourceRef");
             match (&source.store_ref, &source.generator_ref) {
-                (Some(store_ref), None) => check_store_ref_fields(cx, store_ref, &source_path.key("storeRef")),
+                (Some(store_ref), None) => {
+                    check_store_ref_fields(cx, store_ref, &source_path.key("storeRef"))
+                }
                 (None, Some(generator)) => {
                     let generator_path = source_path.key("generatorRef");
                     if generator.name.is_empty() {
-                        cx.report(Rule::RequiredField, generator_path.key("name"), "the generator name is missing");
+                        cx.report(
+                            Rule::RequiredField,
+                            generator_path.key("name"),
+                            "the generator name is missing",
+                        );
                     } else if let Some(reason) = names::dns1123_subdomain(&generator.name) {
-                        cx.report(Rule::InvalidName, generator_path.key("name"), format!("generator name `{}` {reason}", generator.name));
+                        cx.report(
+                            Rule::InvalidName,
+                            generator_path.key("name"),
+                            format!("generator name `{}` {reason}", generator.name),
+                        );
                     }
                     if generator.kind.is_none() {
-                        cx.report(Rule::RequiredField, generator_path.key("kind"), "the generator kind is missing");
+                        cx.report(
+                            Rule::RequiredField,
+                            generator_path.key("kind"),
+                            "the generator kind is missing",
+                        );
                     }
                 }
                 (Some(_), Some(_)) => {
                     cx.report(Rule::SourceRefOneOf, source_path, "`sourceRef` sets both `storeRef` and `generatorRef`; exactly one is allowed");
                 }
                 (None, None) => {
-                    cx.report(Rule::SourceRefOneOf, source_path, "generatorRef or storeRef must be set when using sourceRef in dataFrom");
+                    cx.report(
+                        Rule::SourceRefOneOf,
+                        source_path,
+                        "generatorRef or storeRef must be set when using sourceRef in dataFrom",
+                    );
                 }
             }
         }
@@ -419,23 +539,40 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
         if let Some(find) = &entry.find {
             let find_path = path.key("find");
             match &find.path {
-                Some(find_root) => check_key_prefix(cx, find_root, find_path.key("path"), "find path"),
+                Some(find_root) => {
+                    check_key_prefix(cx, find_root, find_path.key("path"), "find path")
+                }
                 None if !cx.options.key_prefixes().is_empty() => {
                     let allowed = cx.options.key_prefixes().join(", ");
-                    cx.report(Rule::KeyPrefix, find_path.clone(), "`find` without `path` searches every item, outside the allowed prefix")
-                        .help(format!("add `path:` under {allowed}"));
+                    cx.report(
+                        Rule::KeyPrefix,
+                        find_path.clone(),
+                        "`find` without `path` searches every item, outside the allowed prefix",
+                    )
+                    .help(format!("add `path:` under {allowed}"));
                 }
                 None => {}
             }
             if let Some(name) = &find.name {
                 if let Some(reason) = regexp::compile_error(&name.regexp) {
-                    cx.report(Rule::InvalidRegexp, find_path.key("name").key("regexp"), format!("could not compile find.name.regexp [{}]: {reason}", name.regexp));
+                    cx.report(
+                        Rule::InvalidRegexp,
+                        find_path.key("name").key("regexp"),
+                        format!(
+                            "could not compile find.name.regexp [{}]: {reason}",
+                            name.regexp
+                        ),
+                    );
                 }
             }
             if akeyless {
                 if find.name.is_some() && !find.tags.is_empty() {
-                    cx.report(Rule::AkeylessFind, find_path.key("tags"), "Akeyless ignores `tags` when `name` is set")
-                        .help("split this into two dataFrom entries, or remove one of them");
+                    cx.report(
+                        Rule::AkeylessFind,
+                        find_path.key("tags"),
+                        "Akeyless ignores `tags` when `name` is set",
+                    )
+                    .help("split this into two dataFrom entries, or remove one of them");
                 } else if find.name.is_none() && find.tags.is_empty() {
                     cx.report(Rule::AkeylessFind, find_path.clone(), "an Akeyless `find` needs `name` or `tags`; ESO fails with `unexpected find operator`")
                         .severity(Severity::Error);
@@ -456,14 +593,26 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
             }
             if let Some(rewrite_regexp) = &rewrite.regexp {
                 if rewrite_regexp.source.is_empty() {
-                    cx.report(Rule::RequiredField, rewrite_path.key("regexp").key("source"), "the rewrite `source` is missing");
+                    cx.report(
+                        Rule::RequiredField,
+                        rewrite_path.key("regexp").key("source"),
+                        "the rewrite `source` is missing",
+                    );
                 } else if let Some(reason) = regexp::compile_error(&rewrite_regexp.source) {
-                    cx.report(Rule::InvalidRegexp, rewrite_path.key("regexp").key("source"), format!("regexp failed with failed to compile: {reason}"));
+                    cx.report(
+                        Rule::InvalidRegexp,
+                        rewrite_path.key("regexp").key("source"),
+                        format!("regexp failed with failed to compile: {reason}"),
+                    );
                 }
             }
             if let Some(merge) = &rewrite.merge {
                 if merge.into.as_deref().unwrap_or_default().is_empty() {
-                    cx.report(Rule::RequiredField, rewrite_path.key("merge").key("into"), "merge failed with missing 'into' field");
+                    cx.report(
+                        Rule::RequiredField,
+                        rewrite_path.key("merge").key("into"),
+                        "merge failed with missing 'into' field",
+                    );
                 }
             }
         }
@@ -474,9 +623,17 @@ const FORBIDDEN_TYPE: &str = "bootstrap.kubernetes.io/token";
 const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
 const SA_NAME_ANNOTATION: &str = "kubernetes.io/service-account.name";
 
-fn check_template_fields(cx: &mut Context<'_>, es: &ExternalSecret, template: &ExternalSecretTemplate) {
+fn check_template_fields(
+    cx: &mut Context<'_>,
+    es: &ExternalSecret,
+    template: &ExternalSecretTemplate,
+) {
     let path = FieldPath::root().key("spec").key("target").key("template");
-    let manifest_target = es.spec.target.as_ref().is_some_and(|t| t.manifest.is_some());
+    let manifest_target = es
+        .spec
+        .target
+        .as_ref()
+        .is_some_and(|t| t.manifest.is_some());
 
     if template.engine_version == Some(TemplateEngineVersion::V1) {
         cx.report(Rule::EngineVersion, path.key("engineVersion"), "template engine `v1` was removed in ESO 0.16")
@@ -485,11 +642,22 @@ fn check_template_fields(cx: &mut Context<'_>, es: &ExternalSecret, template: &E
 
     match template.type_.as_deref() {
         Some(FORBIDDEN_TYPE) => {
-            cx.report(Rule::ForbiddenSecretType, path.key("type"), format!("template.type=\"{FORBIDDEN_TYPE}\" is not allowed"));
+            cx.report(
+                Rule::ForbiddenSecretType,
+                path.key("type"),
+                format!("template.type=\"{FORBIDDEN_TYPE}\" is not allowed"),
+            );
         }
         Some(SA_TOKEN_TYPE) => {
-            let annotated = template.metadata.as_ref().is_some_and(|m| m.annotations.contains_key(SA_NAME_ANNOTATION));
-            let annotations_target = template.template_from.iter().any(|t| t.target.as_deref().is_some_and(|target| target.eq_ignore_ascii_case("Annotations")));
+            let annotated = template
+                .metadata
+                .as_ref()
+                .is_some_and(|m| m.annotations.contains_key(SA_NAME_ANNOTATION));
+            let annotations_target = template.template_from.iter().any(|t| {
+                t.target
+                    .as_deref()
+                    .is_some_and(|target| target.eq_ignore_ascii_case("Annotations"))
+            });
             if annotated || annotations_target {
                 cx.report(Rule::ForbiddenSecretType, path.key("type"), format!("template.type=\"{SA_TOKEN_TYPE}\" together with the `{SA_NAME_ANNOTATION}` annotation (or annotations from templateFrom) is not allowed"))
                     .help("ESO's webhook rejects this: it would mint a token for any service account");
@@ -500,7 +668,12 @@ fn check_template_fields(cx: &mut Context<'_>, es: &ExternalSecret, template: &E
 
     if !manifest_target {
         for key in template.data.keys() {
-            report_secret_key(cx, key, path.key("data").key(key.clone()), "template.data key");
+            report_secret_key(
+                cx,
+                key,
+                path.key("data").key(key.clone()),
+                "template.data key",
+            );
         }
     }
 
@@ -508,18 +681,30 @@ fn check_template_fields(cx: &mut Context<'_>, es: &ExternalSecret, template: &E
         for (key, value) in &metadata.labels {
             let label_path = path.key("metadata").key("labels").key(key.clone());
             if let Some(reason) = names::qualified_name(key) {
-                cx.report_at_key(Rule::InvalidLabel, label_path.clone(), format!("label key `{key}`: {reason}"));
+                cx.report_at_key(
+                    Rule::InvalidLabel,
+                    label_path.clone(),
+                    format!("label key `{key}`: {reason}"),
+                );
             }
             if !value.contains("{{") {
                 if let Some(reason) = names::label_value(value) {
-                    cx.report(Rule::InvalidLabel, label_path, format!("label value for `{key}`: {reason}"));
+                    cx.report(
+                        Rule::InvalidLabel,
+                        label_path,
+                        format!("label value for `{key}`: {reason}"),
+                    );
                 }
             }
         }
         for key in metadata.annotations.keys() {
             if let Some(reason) = names::qualified_name(key) {
                 let annotation_path = path.key("metadata").key("annotations").key(key.clone());
-                cx.report_at_key(Rule::InvalidLabel, annotation_path, format!("annotation key `{key}`: {reason}"));
+                cx.report_at_key(
+                    Rule::InvalidLabel,
+                    annotation_path,
+                    format!("annotation key `{key}`: {reason}"),
+                );
             }
         }
     }
@@ -541,16 +726,28 @@ fn check_template_fields(cx: &mut Context<'_>, es: &ExternalSecret, template: &E
             let Some(reference) = reference else { continue };
             let reference_path = entry_path.key(field);
             if reference.name.is_empty() {
-                cx.report(Rule::RequiredField, reference_path.key("name"), format!("the {field} name is missing"));
+                cx.report(
+                    Rule::RequiredField,
+                    reference_path.key("name"),
+                    format!("the {field} name is missing"),
+                );
             } else if let Some(reason) = names::dns1123_subdomain(&reference.name) {
-                cx.report(Rule::InvalidName, reference_path.key("name"), format!("{field} name `{}` {reason}", reference.name));
+                cx.report(
+                    Rule::InvalidName,
+                    reference_path.key("name"),
+                    format!("{field} name `{}` {reason}", reference.name),
+                );
             }
             for (item_index, item) in reference.items.iter().enumerate() {
                 let item_path = reference_path.key("items").index(item_index).key("key");
                 if item.key.is_empty() {
                     cx.report(Rule::RequiredField, item_path, "the item key is missing");
                 } else if let Some((_, reason)) = names::secret_key(&item.key) {
-                    cx.report(Rule::InvalidSecretKey, item_path, format!("item key `{}` {reason}", item.key));
+                    cx.report(
+                        Rule::InvalidSecretKey,
+                        item_path,
+                        format!("item key `{}` {reason}", item.key),
+                    );
                 }
             }
         }
@@ -568,43 +765,91 @@ fn check_v1_only(cx: &mut Context<'_>, es: &ExternalSecret) {
     }
     if let Some(t) = &es.spec.target {
         if t.creation_policy == Some(CreationPolicy::CreateOrMerge) {
-            found.push((target.key("creationPolicy"), "`creationPolicy: CreateOrMerge` (ESO 2.8)"));
+            found.push((
+                target.key("creationPolicy"),
+                "`creationPolicy: CreateOrMerge` (ESO 2.8)",
+            ));
         }
         if t.manifest.is_some() {
             found.push((target.key("manifest"), "`target.manifest` (ESO 1.0)"));
         }
         if let Some(template) = &t.template {
-            if template.metadata.as_ref().is_some_and(|m| !m.finalizers.is_empty()) {
-                found.push((target.key("template").key("metadata").key("finalizers"), "`template.metadata.finalizers` (ESO 0.20)"));
+            if template
+                .metadata
+                .as_ref()
+                .is_some_and(|m| !m.finalizers.is_empty())
+            {
+                found.push((
+                    target.key("template").key("metadata").key("finalizers"),
+                    "`template.metadata.finalizers` (ESO 0.20)",
+                ));
             }
             for (index, entry) in template.template_from.iter().enumerate() {
                 if entry.values_decoding_strategy.is_some() {
-                    found.push((target.key("template").key("templateFrom").index(index).key("valuesDecodingStrategy"), "`valuesDecodingStrategy` (ESO 2.7)"));
+                    found.push((
+                        target
+                            .key("template")
+                            .key("templateFrom")
+                            .index(index)
+                            .key("valuesDecodingStrategy"),
+                        "`valuesDecodingStrategy` (ESO 2.7)",
+                    ));
                 }
             }
         }
     }
     for (index, entry) in es.spec.data.iter().enumerate() {
         if entry.remote_ref.null_byte_policy.is_some() {
-            found.push((spec.key("data").index(index).key("remoteRef").key("nullBytePolicy"), "`nullBytePolicy` (ESO 2.3)"));
+            found.push((
+                spec.key("data")
+                    .index(index)
+                    .key("remoteRef")
+                    .key("nullBytePolicy"),
+                "`nullBytePolicy` (ESO 2.3)",
+            ));
         }
     }
     for (index, entry) in es.spec.data_from.iter().enumerate() {
         let path = spec.key("dataFrom").index(index);
-        if entry.extract.as_ref().is_some_and(|e| e.null_byte_policy.is_some()) {
-            found.push((path.key("extract").key("nullBytePolicy"), "`nullBytePolicy` (ESO 2.3)"));
+        if entry
+            .extract
+            .as_ref()
+            .is_some_and(|e| e.null_byte_policy.is_some())
+        {
+            found.push((
+                path.key("extract").key("nullBytePolicy"),
+                "`nullBytePolicy` (ESO 2.3)",
+            ));
         }
-        if entry.find.as_ref().is_some_and(|f| f.null_byte_policy.is_some()) {
-            found.push((path.key("find").key("nullBytePolicy"), "`nullBytePolicy` (ESO 2.3)"));
+        if entry
+            .find
+            .as_ref()
+            .is_some_and(|f| f.null_byte_policy.is_some())
+        {
+            found.push((
+                path.key("find").key("nullBytePolicy"),
+                "`nullBytePolicy` (ESO 2.3)",
+            ));
         }
         for (rewrite_index, rewrite) in entry.rewrite.iter().enumerate() {
             if rewrite.merge.is_some() {
-                found.push((path.key("rewrite").index(rewrite_index).key("merge"), "`rewrite.merge` (ESO 0.18.1)"));
+                found.push((
+                    path.key("rewrite").index(rewrite_index).key("merge"),
+                    "`rewrite.merge` (ESO 0.18.1)",
+                ));
             }
         }
-        if let Some(kind) = entry.source_ref.as_ref().and_then(|s| s.generator_ref.as_ref()).and_then(|g| g.kind) {
+        if let Some(kind) = entry
+            .source_ref
+            .as_ref()
+            .and_then(|s| s.generator_ref.as_ref())
+            .and_then(|g| g.kind)
+        {
             if kind.is_v1_only() {
-                found.push((path.key("sourceRef").key("generatorRef").key("kind"), "this generator kind"));
+                found.push((
+                    path.key("sourceRef").key("generatorRef").key("kind"),
+                    "this generator kind",
+                ));
             }
         }
     }

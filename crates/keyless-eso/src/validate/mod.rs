@@ -49,7 +49,11 @@ impl Options {
     #[must_use]
     pub fn with_stores_from(mut self, document: &Document) -> Self {
         let stores = self.stores.get_or_insert_with(Vec::new);
-        stores.extend(document.stores().map(|(_, store)| KnownStore::from_store(store)));
+        stores.extend(
+            document
+                .stores()
+                .map(|(_, store)| KnownStore::from_store(store)),
+        );
         self
     }
 
@@ -110,7 +114,12 @@ pub struct KnownStore {
 impl KnownStore {
     /// A store of unknown provider.
     pub fn new(kind: SecretStoreKind, name: impl Into<String>) -> Self {
-        Self { kind, name: name.into(), namespace: None, akeyless: None }
+        Self {
+            kind,
+            name: name.into(),
+            namespace: None,
+            akeyless: None,
+        }
     }
 
     /// Marks the store as an Akeyless store.
@@ -174,8 +183,10 @@ impl KnownStore {
 /// ```
 pub fn validate(document: &Document, options: &Options) -> Vec<Diagnostic> {
     let mut diagnostics = document.load_diagnostics().to_vec();
-    let local_stores: Vec<KnownStore> =
-        document.stores().map(|(_, store)| KnownStore::from_store(store)).collect();
+    let local_stores: Vec<KnownStore> = document
+        .stores()
+        .map(|(_, store)| KnownStore::from_store(store))
+        .collect();
 
     for resource in document.resources() {
         let mut context = Context {
@@ -230,7 +241,10 @@ impl Context<'_> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let span = self.document.locate_key(self.resource, &path);
-        let diagnostic = self.document.diagnostic(self.resource, rule, path, message).at_span(span);
+        let diagnostic = self
+            .document
+            .diagnostic(self.resource, rule, path, message)
+            .at_span(span);
         self.out.push(diagnostic);
         let last = self.out.len() - 1;
         &mut self.out[last]
@@ -243,7 +257,9 @@ impl Context<'_> {
 
     /// Whether the field at `path` is written in the manifest.
     pub(crate) fn is_written(&self, path: &FieldPath) -> bool {
-        self.resource.tree().is_some_and(|tree| tree.walk(path).complete)
+        self.resource
+            .tree()
+            .is_some_and(|tree| tree.walk(path).complete)
     }
 
     /// The manifest's namespace, or the default one.

@@ -7,7 +7,10 @@ pub(crate) fn dns1123_subdomain(name: &str) -> Option<String> {
         return Some("must not be empty".to_owned());
     }
     if name.len() > 253 {
-        return Some(format!("must be no more than 253 characters (it has {})", name.len()));
+        return Some(format!(
+            "must be no more than 253 characters (it has {})",
+            name.len()
+        ));
     }
     let valid = name.split('.').all(|label| dns_label_shape(label));
     (!valid).then(|| {
@@ -23,7 +26,10 @@ pub(crate) fn dns1123_label(name: &str) -> Option<String> {
         return Some("must not be empty".to_owned());
     }
     if name.len() > 63 {
-        return Some(format!("must be no more than 63 characters (it has {})", name.len()));
+        return Some(format!(
+            "must be no more than 63 characters (it has {})",
+            name.len()
+        ));
     }
     (!dns_label_shape(name)).then(|| {
         "must consist of lower case alphanumeric characters or '-', and must start and end with \
@@ -63,7 +69,10 @@ pub(crate) fn secret_key(key: &str) -> Option<(KeyRejection, String)> {
             format!("must be no more than 253 characters (it has {})", key.len()),
         ));
     }
-    if let Some(bad) = key.chars().find(|c| !(c.is_ascii_alphanumeric() || "-._".contains(*c))) {
+    if let Some(bad) = key
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-._".contains(*c)))
+    {
         return Some((
             KeyRejection::Crd,
             format!(
@@ -76,13 +85,20 @@ pub(crate) fn secret_key(key: &str) -> Option<(KeyRejection, String)> {
         return Some((KeyRejection::ApiServer, format!("must not be '{key}'")));
     }
     if key.starts_with("..") {
-        return Some((KeyRejection::ApiServer, "must not start with '..'".to_owned()));
+        return Some((
+            KeyRejection::ApiServer,
+            "must not start with '..'".to_owned(),
+        ));
     }
     None
 }
 
 fn describe_char(c: char) -> String {
-    if c.is_ascii_graphic() { format!("'{c}'") } else { format!("U+{:04X}", u32::from(c)) }
+    if c.is_ascii_graphic() {
+        format!("'{c}'")
+    } else {
+        format!("U+{:04X}", u32::from(c))
+    }
 }
 
 /// Why `key` is not a qualified name (label and annotation keys).
@@ -100,7 +116,10 @@ pub(crate) fn qualified_name(key: &str) -> Option<String> {
         return Some("name part must be non-empty".to_owned());
     }
     if name.len() > 63 {
-        return Some(format!("name part must be no more than 63 characters (it has {})", name.len()));
+        return Some(format!(
+            "name part must be no more than 63 characters (it has {})",
+            name.len()
+        ));
     }
     (!label_value_shape(name)).then(|| {
         "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and \
@@ -112,7 +131,10 @@ pub(crate) fn qualified_name(key: &str) -> Option<String> {
 /// Why `value` is not a valid label value.
 pub(crate) fn label_value(value: &str) -> Option<String> {
     if value.len() > 63 {
-        return Some(format!("must be no more than 63 characters (it has {})", value.len()));
+        return Some(format!(
+            "must be no more than 63 characters (it has {})",
+            value.len()
+        ));
     }
     (!value.is_empty() && !label_value_shape(value)).then(|| {
         "a label value must be empty or consist of alphanumeric characters, '-', '_' or '.', \
@@ -127,7 +149,9 @@ fn label_value_shape(value: &str) -> bool {
         (Some(first), Some(last)) => {
             first.is_ascii_alphanumeric()
                 && last.is_ascii_alphanumeric()
-                && bytes.iter().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
         }
         _ => false,
     }
@@ -165,7 +189,10 @@ mod tests {
         }
         assert_eq!(secret_key("a/b").map(|r| r.0), Some(KeyRejection::Crd));
         assert_eq!(secret_key("..").map(|r| r.0), Some(KeyRejection::ApiServer));
-        assert_eq!(secret_key("..x").map(|r| r.0), Some(KeyRejection::ApiServer));
+        assert_eq!(
+            secret_key("..x").map(|r| r.0),
+            Some(KeyRejection::ApiServer)
+        );
         assert_eq!(secret_key("é").map(|r| r.0), Some(KeyRejection::Crd));
     }
 

@@ -20,9 +20,12 @@ pub(crate) fn compile_error(pattern: &str) -> Option<String> {
         .err()
         .map(|error| {
             let text = error.to_string();
-            text.lines().rev().find(|line| line.contains("error:")).map_or(text.clone(), |line| {
-                line.trim().trim_start_matches("error:").trim().to_owned()
-            })
+            text.lines()
+                .rev()
+                .find(|line| line.contains("error:"))
+                .map_or(text.clone(), |line| {
+                    line.trim().trim_start_matches("error:").trim().to_owned()
+                })
         })
 }
 
@@ -50,7 +53,11 @@ fn find_unescaped(haystack: &str, needle: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(found) = haystack[from..].find(needle) {
         let at = from + found;
-        let preceding = haystack[..at].bytes().rev().take_while(|b| *b == b'\\').count();
+        let preceding = haystack[..at]
+            .bytes()
+            .rev()
+            .take_while(|b| *b == b'\\')
+            .count();
         if preceding % 2 == 0 {
             return Some(at);
         }
@@ -69,7 +76,10 @@ mod tests {
         assert_eq!(compile_error(r"\Q/a.b(\E[0-9]+"), None);
         assert_eq!(compile_error(r"^team-(a|b)$"), None);
         assert!(compile_error("(unclosed").is_some());
-        assert!(compile_error(r"(\w+)\1").is_some(), "backreferences are not RE2");
+        assert!(
+            compile_error(r"(\w+)\1").is_some(),
+            "backreferences are not RE2"
+        );
         assert!(compile_error(r"a(?=b)").is_some(), "look-ahead is not RE2");
     }
 }

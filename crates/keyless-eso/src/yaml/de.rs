@@ -61,7 +61,11 @@ pub(crate) struct Located {
 
 impl DeError {
     fn new(kind: ErrorKind, message: String) -> Self {
-        Self { kind, message, location: None }
+        Self {
+            kind,
+            message,
+            location: None,
+        }
     }
 }
 
@@ -90,7 +94,10 @@ impl de::Error for DeError {
             Unexpected::Map => "a mapping",
             _ => "a value of another type",
         };
-        Self::new(ErrorKind::InvalidType, format!("expected {expected}, found {found}"))
+        Self::new(
+            ErrorKind::InvalidType,
+            format!("expected {expected}, found {found}"),
+        )
     }
 
     fn invalid_value(unexpected: Unexpected<'_>, expected: &dyn Expected) -> Self {
@@ -103,11 +110,18 @@ impl de::Error for DeError {
                 return Self::new(ErrorKind::InvalidBase64, detail.to_owned());
             }
         }
-        Self::new(ErrorKind::InvalidValue, format!("invalid value {unexpected}, expected {expected_text}"))
+        Self::new(
+            ErrorKind::InvalidValue,
+            format!("invalid value {unexpected}, expected {expected_text}"),
+        )
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
-        let allowed = expected.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        let allowed = expected
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         Self::new(
             ErrorKind::InvalidEnum,
             format!("`{variant}` is not an allowed value; expected one of {allowed}"),
@@ -115,7 +129,10 @@ impl de::Error for DeError {
     }
 
     fn missing_field(field: &'static str) -> Self {
-        Self::new(ErrorKind::MissingField, format!("missing required field `{field}`"))
+        Self::new(
+            ErrorKind::MissingField,
+            format!("missing required field `{field}`"),
+        )
     }
 }
 
@@ -176,12 +193,21 @@ pub(crate) fn node_id(node: &Node) -> usize {
     std::ptr::from_ref(node) as usize
 }
 
-static EMPTY_MAP: Node = Node::empty_map(Span { line: 0, column: 0, offset: 0, len: 0 });
+static EMPTY_MAP: Node = Node::empty_map(Span {
+    line: 0,
+    column: 0,
+    offset: 0,
+    len: 0,
+});
 
 /// Deserialises `T` from `node`, recording unknown fields in `pass`.
 pub(crate) fn from_node<T: de::DeserializeOwned>(node: &Node, pass: &Pass) -> Result<T, DeError> {
     let root = PathLink::Root;
-    T::deserialize(TreeDeserializer { node, path: &root, pass })
+    T::deserialize(TreeDeserializer {
+        node,
+        path: &root,
+        pass,
+    })
 }
 
 struct TreeDeserializer<'a, 'p> {
@@ -253,7 +279,9 @@ impl<'de, 'a, 'p> de::Deserializer<'de> for TreeDeserializer<'a, 'p> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
-        visitor.visit_newtype_struct(TreeDeserializer { ..self }).map_err(|e| self.locate(e))
+        visitor
+            .visit_newtype_struct(TreeDeserializer { ..self })
+            .map_err(|e| self.locate(e))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -317,11 +345,17 @@ impl<'de> VariantAccess<'de> for UnitVariant<'_> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, _seed: S) -> Result<S::Value, DeError> {
-        Err(de::Error::invalid_type(Unexpected::UnitVariant, &"a variant with data"))
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"a variant with data",
+        ))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, DeError> {
-        Err(de::Error::invalid_type(Unexpected::UnitVariant, &"a tuple variant"))
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"a tuple variant",
+        ))
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -329,7 +363,10 @@ impl<'de> VariantAccess<'de> for UnitVariant<'_> {
         _fields: &'static [&'static str],
         _visitor: V,
     ) -> Result<V::Value, DeError> {
-        Err(de::Error::invalid_type(Unexpected::UnitVariant, &"a struct variant"))
+        Err(de::Error::invalid_type(
+            Unexpected::UnitVariant,
+            &"a struct variant",
+        ))
     }
 }
 
@@ -341,7 +378,11 @@ struct SeqReader<'a, 'p> {
 
 impl<'a, 'p> SeqReader<'a, 'p> {
     fn new(items: &'a [Node], path: &'p PathLink<'p>, pass: &'a Pass) -> Self {
-        Self { items: items.iter().enumerate(), path, pass }
+        Self {
+            items: items.iter().enumerate(),
+            path,
+            pass,
+        }
     }
 }
 
@@ -358,8 +399,16 @@ impl<'de> SeqAccess<'de> for SeqReader<'_, '_> {
         let link = PathLink::Index(self.path, index);
         // A pruned item reads as an empty mapping, which keeps the indices of the items after
         // it (and so every later diagnostic's path) unchanged.
-        let node = if self.pass.pruned.contains(&node_id(item)) { &EMPTY_MAP } else { item };
-        let value = seed.deserialize(TreeDeserializer { node, path: &link, pass: self.pass });
+        let node = if self.pass.pruned.contains(&node_id(item)) {
+            &EMPTY_MAP
+        } else {
+            item
+        };
+        let value = seed.deserialize(TreeDeserializer {
+            node,
+            path: &link,
+            pass: self.pass,
+        });
         value.map(Some).map_err(|mut error| {
             if node_id(node) == node_id(&EMPTY_MAP) {
                 if let Some(location) = &mut error.location {
@@ -392,13 +441,22 @@ impl<'a, 'p> MapReader<'a, 'p> {
         path: &'p PathLink<'p>,
         pass: &'a Pass,
     ) -> Self {
-        Self { entries, position: 0, fields, path, pass, pending: None }
+        Self {
+            entries,
+            position: 0,
+            fields,
+            path,
+            pass,
+            pending: None,
+        }
     }
 
     /// Whether a later entry repeats this entry's key; only the last one is read, as
     /// Kubernetes does.
     fn is_shadowed(&self, index: usize, key: &Node) -> bool {
-        self.entries.get(index + 1..).is_some_and(|later| later.iter().any(|(k, _)| k.value == key.value))
+        self.entries
+            .get(index + 1..)
+            .is_some_and(|later| later.iter().any(|(k, _)| k.value == key.value))
     }
 }
 
@@ -416,7 +474,10 @@ fn key_text(key: &Node) -> Cow<'_, str> {
 impl<'de> MapAccess<'de> for MapReader<'_, '_> {
     type Error = DeError;
 
-    fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, DeError> {
+    fn next_key_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, DeError> {
         while let Some(entry) = self.entries.get(self.position) {
             let index = self.position;
             self.position += 1;
@@ -429,21 +490,22 @@ impl<'de> MapAccess<'de> for MapReader<'_, '_> {
                 if !known {
                     let link_key = key_text(key);
                     let link = PathLink::Key(self.path, &link_key);
-                    self.pass
-                        .unknown
-                        .borrow_mut()
-                        .push(UnknownField {
-                            path: link.to_path(),
-                            key_span: key.span,
-                            known: fields,
-                        });
+                    self.pass.unknown.borrow_mut().push(UnknownField {
+                        path: link.to_path(),
+                        key_span: key.span,
+                        known: fields,
+                    });
                     continue;
                 }
             }
             self.pending = Some(entry);
             let link_key = key_text(key);
             let link = PathLink::Key(self.path, &link_key);
-            let deserializer = TreeDeserializer { node: key, path: &link, pass: self.pass };
+            let deserializer = TreeDeserializer {
+                node: key,
+                path: &link,
+                pass: self.pass,
+            };
             return seed.deserialize(KeyDeserializer(deserializer)).map(Some);
         }
         Ok(None)
@@ -451,11 +513,17 @@ impl<'de> MapAccess<'de> for MapReader<'_, '_> {
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, DeError> {
         let Some((key, value)) = self.pending.take() else {
-            return Err(de::Error::custom("a map value was requested before its key"));
+            return Err(de::Error::custom(
+                "a map value was requested before its key",
+            ));
         };
         let link_key = key_text(key);
         let link = PathLink::Key(self.path, &link_key);
-        seed.deserialize(TreeDeserializer { node: value, path: &link, pass: self.pass })
+        seed.deserialize(TreeDeserializer {
+            node: value,
+            path: &link,
+            pass: self.pass,
+        })
     }
 }
 
@@ -476,7 +544,9 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'_, '_> {
             }
             _ => {
                 let text = key_text(inner.node).into_owned();
-                visitor.visit_string::<DeError>(text).map_err(|e| inner.locate(e))
+                visitor
+                    .visit_string::<DeError>(text)
+                    .map_err(|e| inner.locate(e))
             }
         }
     }
@@ -537,7 +607,10 @@ mod tests {
         let unknown = pass.unknown.into_inner();
         let paths: Vec<String> = unknown.iter().map(|u| u.path.to_string()).collect();
         assert_eq!(paths, ["extra", "items[0].secretkey"]);
-        assert_eq!((unknown[1].key_span.line, unknown[1].key_span.column), (5, 5));
+        assert_eq!(
+            (unknown[1].key_span.line, unknown[1].key_span.column),
+            (5, 5)
+        );
     }
 
     #[test]
@@ -552,7 +625,10 @@ mod tests {
         let node = tree("name: 12\n");
         let error = from_node::<Probe>(&node, &Pass::default()).expect_err("number");
         assert_eq!(error.kind, ErrorKind::InvalidType);
-        assert_eq!(error.location.map(|l| l.path.to_string()), Some("name".to_owned()));
+        assert_eq!(
+            error.location.map(|l| l.path.to_string()),
+            Some("name".to_owned())
+        );
     }
 
     #[test]

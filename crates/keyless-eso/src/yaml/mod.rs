@@ -48,7 +48,10 @@ pub(crate) enum Value {
 
 impl Node {
     pub(crate) const fn empty_map(span: Span) -> Self {
-        Self { value: Value::Map(Vec::new()), span }
+        Self {
+            value: Value::Map(Vec::new()),
+            span,
+        }
     }
 
     /// The string content, if this is a string scalar.
@@ -96,10 +99,20 @@ impl Node {
                     key = entry_key;
                     node = child;
                 }
-                None => return Walk { node, key, complete: false },
+                None => {
+                    return Walk {
+                        node,
+                        key,
+                        complete: false,
+                    };
+                }
             }
         }
-        Walk { node, key, complete: true }
+        Walk {
+            node,
+            key,
+            complete: true,
+        }
     }
 
     /// A short description of the node's type, as Kubernetes names JSON types.
@@ -119,7 +132,9 @@ impl Node {
         self.span.offset += byte_offset;
         self.span.line += line_offset;
         match &mut self.value {
-            Value::Seq(items) => items.iter_mut().for_each(|i| i.shift(byte_offset, line_offset)),
+            Value::Seq(items) => items
+                .iter_mut()
+                .for_each(|i| i.shift(byte_offset, line_offset)),
             Value::Map(entries) => {
                 for (key, value) in entries {
                     key.shift(byte_offset, line_offset);
@@ -287,7 +302,12 @@ pub(crate) fn parse_stream(text: &str) -> Vec<RawDocument> {
                 Err(problem)
             }
         };
-        documents.push(RawDocument { index: documents.len(), range: start..end, first_line, tree });
+        documents.push(RawDocument {
+            index: documents.len(),
+            range: start..end,
+            first_line,
+            tree,
+        });
     }
     documents
 }
@@ -381,9 +401,18 @@ fn problem_from(error: &serde_saphyr::Error, chunk: &str) -> YamlProblem {
             .byte_offset()
             .and_then(|o| usize::try_from(o).ok())
             .unwrap_or_else(|| byte_offset_of(chunk, line, column));
-        Span { line, column, offset, len: 0 }
+        Span {
+            line,
+            column,
+            offset,
+            len: 0,
+        }
     });
-    YamlProblem { message: first_line_of(&message), span, budget }
+    YamlProblem {
+        message: first_line_of(&message),
+        span,
+        budget,
+    }
 }
 
 /// Byte offset of a 1-based line and character column.
@@ -419,15 +448,23 @@ mod tests {
     #[test]
     fn records_key_and_value_positions() {
         let node = only("a: 1\nspec:\n  data:\n    - secretKey: x\n      remoteRef: {key: /a}\n");
-        let (key, value) = node.get("spec").and_then(|s| s.get_entry("data")).expect("data");
+        let (key, value) = node
+            .get("spec")
+            .and_then(|s| s.get_entry("data"))
+            .expect("data");
         assert_eq!((key.span.line, key.span.column), (3, 3));
-        let Value::Seq(items) = &value.value else { panic!("not a list") };
+        let Value::Seq(items) = &value.value else {
+            panic!("not a list")
+        };
         let (sk_key, sk) = items[0].get_entry("secretKey").expect("secretKey");
         assert_eq!((sk_key.span.line, sk_key.span.column), (4, 7));
         assert_eq!((sk.span.line, sk.span.column), (4, 18));
         let text = "a: 1\nspec:\n  data:\n    - secretKey: x\n      remoteRef: {key: /a}\n";
         assert_eq!(&text[sk.span.offset..sk.span.offset + sk.span.len], "x");
-        let remote = items[0].get("remoteRef").and_then(|r| r.get("key")).expect("key");
+        let remote = items[0]
+            .get("remoteRef")
+            .and_then(|r| r.get("key"))
+            .expect("key");
         assert_eq!((remote.span.line, remote.span.column), (5, 24));
     }
 
@@ -447,7 +484,9 @@ mod tests {
     #[test]
     fn keeps_duplicate_keys() {
         let node = only("a: 1\na: 2\n");
-        let Value::Map(entries) = &node.value else { panic!("not a map") };
+        let Value::Map(entries) = &node.value else {
+            panic!("not a map")
+        };
         assert_eq!(entries.len(), 2);
         assert_eq!(node.get("a").map(|v| v.value.clone()), Some(Value::Int(2)));
     }
@@ -479,15 +518,25 @@ mod tests {
         let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
         assert!(parse_stream(&nested(MAX_DEPTH - 2))[0].tree.is_ok());
         for depth in [MAX_DEPTH + 1, 5000] {
-            let problem = parse_stream(&nested(depth)).remove(0).tree.expect_err("too deep");
+            let problem = parse_stream(&nested(depth))
+                .remove(0)
+                .tree
+                .expect_err("too deep");
             assert!(problem.budget, "{problem:?}");
         }
         let block = |depth: usize| -> String {
-            (0..depth).map(|d| format!("{}k{d}:\n", "  ".repeat(d))).collect::<String>() + &"  ".repeat(depth) + "x\n"
+            (0..depth)
+                .map(|d| format!("{}k{d}:\n", "  ".repeat(d)))
+                .collect::<String>()
+                + &"  ".repeat(depth)
+                + "x\n"
         };
         assert!(parse_stream(&block(MAX_DEPTH - 2))[0].tree.is_ok());
         for depth in [MAX_DEPTH + 1, 400] {
-            let problem = parse_stream(&block(depth)).remove(0).tree.expect_err("too deep");
+            let problem = parse_stream(&block(depth))
+                .remove(0)
+                .tree
+                .expect_err("too deep");
             assert!(problem.budget, "{problem:?}");
         }
     }

@@ -15,3 +15,4 @@ mod retry;
 mod tls;
 mod token_cache;
 mod url_join;
+mod wire_serde;

@@ -1,0 +1,1 @@
+//! The Akeyless provider over the typed gateway client (feature `gateway`).

@@ -1,0 +1,3 @@
+module keyless.invalid/extract_oracle
+
+go 1.19
