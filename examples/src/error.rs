@@ -34,6 +34,28 @@ pub enum ExampleError {
         source: keyless_eso::Error,
     },
 
+    /// Output could not be written as YAML.
+    #[error("cannot serialise {what} as YAML")]
+    Yaml {
+        /// What was being written.
+        what: &'static str,
+        /// The serialiser's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A values file for a dry run is not a map of remote keys to values.
+    #[error("{}: {reason}", path.display())]
+    InvalidValues {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+        /// The parser's error, when there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
     /// Output could not be written as JSON.
     #[error("cannot serialise {what} as JSON")]
     Json {
