@@ -34,6 +34,31 @@ pub enum ExampleError {
         source: keyless_eso::Error,
     },
 
+    /// The fake gateway or its fragment service failed (binding, TLS, snapshot, restore).
+    #[error("the fake gateway failed")]
+    Fake {
+        /// The fake's error.
+        #[source]
+        source: keyless_fake::FakeError,
+    },
+
+    /// A gateway client call that the flow depends on failed.
+    #[error("{action} failed")]
+    Gateway {
+        /// What the flow was doing.
+        action: &'static str,
+        /// The client's error.
+        #[source]
+        source: keyless_gateway::Error,
+    },
+
+    /// The reference flow cannot go on: its inputs are not what it needs.
+    #[error("{reason}")]
+    Flow {
+        /// What is missing or wrong.
+        reason: String,
+    },
+
     /// Output could not be written as YAML.
     #[error("cannot serialise {what} as YAML")]
     Yaml {
@@ -73,6 +98,11 @@ impl ExampleError {
         Self::Usage {
             message: message.into(),
         }
+    }
+
+    /// A gateway error while `action`.
+    pub fn gateway(action: &'static str, source: keyless_gateway::Error) -> Self {
+        Self::Gateway { action, source }
     }
 
     /// The process exit code this error maps to: every error here is a usage or I/O problem
