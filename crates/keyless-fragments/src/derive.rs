@@ -544,7 +544,7 @@ impl PendingDerivation {
             need,
         })?;
         let holders: Vec<HolderId> = chosen.iter().map(|candidate| candidate.holder).collect();
-        let lambdas = lagrange_at_zero(&holders)?;
+        let lambdas = self.roster.lagrange(&holders)?;
 
         // N = r^-1 * (sum lambda_i * Z_i + Z_C), folded into one constant-time multiscalar
         // multiplication because the weights r^-1 * lambda_i are secret.
@@ -634,7 +634,7 @@ fn decode_candidate(partial: &DerivedPartial, holder: HolderId) -> Result<Candid
 /// A repeated id would make a denominator zero, and a naive loop would then either divide by
 /// zero (`invert(0) = 0` silently) or count one holder twice. The caller already rejected
 /// duplicates; the check is repeated here because this is where it matters.
-fn lagrange_at_zero(holders: &[HolderId]) -> Result<Vec<Scalar>> {
+pub(crate) fn lagrange_at_zero(holders: &[HolderId]) -> Result<Vec<Scalar>> {
     for (index, holder) in holders.iter().enumerate() {
         if holders.iter().skip(index + 1).any(|other| other == holder) {
             return Err(Error::DuplicateHolderId { holder: *holder });

@@ -657,6 +657,22 @@ pub struct Roster {
     commitments: Vec<Element>,
     saas: Vec<RosterEntry>,
     customer: VerifyingKey,
+    default_lagrange: LagrangeCache,
+}
+
+/// Lagrange coefficients for the holder set `1..=t`, the set a combiner uses whenever the
+/// first `t` holders answer; computed once per roster instead of once per derivation.
+#[derive(Clone, PartialEq, Eq)]
+struct LagrangeCache(Vec<Scalar>);
+
+impl fmt::Debug for LagrangeCache {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "<{} Lagrange coefficients for holders 1..=t>",
+            self.0.len()
+        )
+    }
 }
 
 impl Roster {
@@ -676,6 +692,12 @@ impl Roster {
                 key: VerifyingKey::new(Element::from_point(point)),
             });
         }
+        let first_t: Vec<HolderId> = entries
+            .iter()
+            .take(usize::from(saas.threshold.threshold()))
+            .map(|e| e.holder)
+            .collect();
+        let default_lagrange = LagrangeCache(crate::derive::lagrange_at_zero(&first_t)?);
         Ok(Self {
             key_id: saas.key_id,
             key_version: saas.key_version,
@@ -684,6 +706,7 @@ impl Roster {
             commitments: saas.commitments.clone(),
             saas: entries,
             customer: VerifyingKey::new(customer_public_share.element()?),
+            default_lagrange,
         })
     }
 
@@ -747,6 +770,20 @@ impl Roster {
             .ok()
             .and_then(|index| self.saas.get(index))
             .map(|entry| &entry.key)
+    }
+
+    /// Lagrange coefficients at zero for `holders`, from the cache when they are `1..=t`.
+    pub(crate) fn lagrange(&self, holders: &[HolderId]) -> Result<Vec<Scalar>> {
+        let is_default = holders.len() == self.default_lagrange.0.len()
+            && holders
+                .iter()
+                .zip(1u16..)
+                .all(|(holder, id)| holder.get() == id);
+        if is_default {
+            Ok(self.default_lagrange.0.clone())
+        } else {
+            crate::derive::lagrange_at_zero(holders)
+        }
     }
 
     pub(crate) fn customer_key(&self) -> &VerifyingKey {

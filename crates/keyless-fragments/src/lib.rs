@@ -102,6 +102,16 @@
 //! - Changing the customer fragment is a key rotation (new key version, re-encryption); there
 //!   is no coordinated shift between `k_C` and `k_S`.
 //! - The roster is not signed by this crate; authenticating it is the caller's job.
+//! - Building or decoding a roster costs `n * t` group operations (every public share is
+//!   recomputed from the commitments); rosters are configuration, not attacker input, but a
+//!   very large `n` and `t` (tens of thousands) would take seconds.
+//! - Wiping covers this crate's own buffers. Copies made by a serializer (the JSON text of a
+//!   serialised share, serde_json's intermediate strings) and stack copies the compiler makes
+//!   are outside its reach.
+//! - [`RosterUpdate`] has no serde form yet; refresh messages are passed in-process.
+//! - The verified path costs three RFC 9497 proof checks for a 2-of-3 key (the composite
+//!   computation adds two scalar multiplications per check); see `docs/benchmarks.md` for
+//!   measured figures against the targets.
 
 mod codec;
 mod context;

@@ -290,10 +290,13 @@ pub(crate) struct Proof {
 /// RFC 9497 `ComputeComposites`: `M = sum d_i * C_i`, `Z = sum d_i * D_i` with the `d_i`
 /// hashed from the public transcript. Everything is public, so variable time is fine; the
 /// holder's `ComputeCompositesFast` (`Z = k * M`) gives the same `Z` because `D_i = k * C_i`.
+///
+/// Every weight is multiplied by `scale` (one for the prover, one half for the verifier).
 fn composites(
     suite: &Suite,
     key: &VerifyingKey,
     pairs: &[(&Element, &Element)],
+    scale: &Scalar,
 ) -> (RistrettoPoint, RistrettoPoint) {
     let weights: Vec<Scalar> = pairs
         .iter()
@@ -311,7 +314,7 @@ fn composites(
                     &evaluated.encoding,
                     b"Composite",
                 ],
-            )
+            ) * scale
         })
         .collect();
     let m = RistrettoPoint::vartime_multiscalar_mul(
@@ -360,7 +363,7 @@ pub(crate) fn generate_proof(
     pairs: &[(&Element, &Element)],
     nonce: &Scalar,
 ) -> Proof {
-    let (m, z) = composites(suite, key, pairs);
+    let (m, z) = composites(suite, key, pairs, &Scalar::ONE);
     let mut t2 = RistrettoPoint::mul_base(nonce);
     let mut t3 = nonce * m;
     let c = challenge(
@@ -378,25 +381,55 @@ pub(crate) fn generate_proof(
 }
 
 /// RFC 9497 `VerifyProof`; the final comparison is constant time.
+///
+/// The four transcript points are encoded together with one shared field inversion instead of
+/// four: every point is computed at half its value (the one half folded into the public
+/// scalars, so no extra multiplication) and `double_and_compress_batch` encodes twice each.
+/// The group order is odd, so halving is exact.
 pub(crate) fn verify_proof(
     suite: &Suite,
     key: &VerifyingKey,
     pairs: &[(&Element, &Element)],
     proof: &Proof,
 ) -> Choice {
-    let (m, z) = composites(suite, key, pairs);
-    let t2 =
-        RistrettoPoint::vartime_double_scalar_mul_basepoint(&proof.c, &key.element.point, &proof.s);
-    let t3 = RistrettoPoint::vartime_multiscalar_mul([proof.s, proof.c], [m, z]);
-    let expected = challenge(
-        suite,
-        key,
-        &m.compress().to_bytes(),
-        &z.compress().to_bytes(),
-        &t2.compress().to_bytes(),
-        &t3.compress().to_bytes(),
-    );
+    let half = half();
+    let (half_m, half_z) = composites(suite, key, pairs, &half);
+    let half_c = proof.c * half;
+    let half_s = proof.s * half;
+    let halves = [
+        half_m,
+        half_z,
+        RistrettoPoint::vartime_double_scalar_mul_basepoint(&half_c, &key.element.point, &half_s),
+        RistrettoPoint::vartime_multiscalar_mul([proof.s, proof.c], [half_m, half_z]),
+    ];
+    let [m_enc, z_enc, t2_enc, t3_enc] = encode_doubled(&halves);
+    let expected = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
     expected.ct_eq(&proof.c)
+}
+
+/// `(l + 1) / 2`, the inverse of 2 modulo the group order `l`, little-endian.
+const HALF_BYTES: [u8; 32] = [
+    247, 233, 122, 46, 141, 49, 9, 44, 107, 206, 123, 81, 239, 124, 111, 10, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 8,
+];
+
+fn half() -> Scalar {
+    Scalar::from_bytes_mod_order(HALF_BYTES)
+}
+
+/// Encodings of `2 * P` for four points. The batch formula needs every point to be outside the
+/// identity class; a forged proof can make `t2` or `t3` the identity, so that case takes the
+/// one-at-a-time path.
+fn encode_doubled(halves: &[RistrettoPoint; 4]) -> [[u8; 32]; 4] {
+    if halves.iter().any(|point| point.is_identity()) {
+        return halves.map(|point| (point + point).compress().to_bytes());
+    }
+    let encoded = RistrettoPoint::double_and_compress_batch(halves);
+    let mut out = [[0u8; 32]; 4];
+    for (slot, encoding) in out.iter_mut().zip(&encoded) {
+        *slot = encoding.to_bytes();
+    }
+    out
 }
 
 /// RFC 9497 `Finalize`: `SHA-512(len(input) || input || len(N) || N || "Finalize")`.
@@ -416,6 +449,8 @@ pub(crate) fn finalize(input: &[u8], unblinded: &[u8; 32]) -> Result<Zeroizing<[
 #[cfg(test)]
 mod tests {
     //! RFC 9380 appendix K.3 and RFC 9497 appendix A.1 (ristretto255-SHA512) test vectors.
+
+    use curve25519_dalek::traits::Identity;
 
     use super::*;
 
@@ -646,6 +681,44 @@ mod tests {
         assert!(decode_scalar(order).is_none(), "the group order itself");
         assert!(decode_scalar([0xff; 32]).is_none());
         assert!(decode_scalar([0u8; 32]).is_some(), "zero is canonical");
+    }
+
+    #[test]
+    fn half_is_the_inverse_of_two() {
+        assert_eq!(half() * Scalar::from(2u8), Scalar::ONE);
+        assert_eq!(half().to_bytes(), HALF_BYTES, "canonical");
+    }
+
+    #[test]
+    fn verification_handles_identity_transcript_points() {
+        // c = s = 0 makes t2 and t3 the identity; the batch encoder must not be used then,
+        // and the proof must simply fail.
+        let secret = Scalar::from(5u8);
+        let key = VerifyingKey::new(Element::from_point(RistrettoPoint::mul_base(&secret)));
+        let blinded = Element::from_point(RistrettoPoint::mul_base(&Scalar::from(9u8)));
+        let evaluated = Element::from_point(secret * blinded.point);
+        let zero = Proof {
+            c: Scalar::ZERO,
+            s: Scalar::ZERO,
+        };
+        assert!(!bool::from(verify_proof(
+            &VOPRF,
+            &key,
+            &[(&blinded, &evaluated)],
+            &zero
+        )));
+        let halves = [
+            RistrettoPoint::identity(),
+            blinded.point,
+            blinded.point,
+            evaluated.point,
+        ];
+        let encoded = encode_doubled(&halves);
+        assert_eq!(encoded[0], [0u8; 32]);
+        assert_eq!(
+            encoded[1],
+            (blinded.point + blinded.point).compress().to_bytes()
+        );
     }
 
     #[test]

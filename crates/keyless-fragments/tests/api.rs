@@ -668,3 +668,18 @@ fn dealing_shape() {
         );
     }
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    // Holders and combiners run inside async servers and fan-out tasks.
+    fn check<T: Send + Sync>() {}
+    check::<SaasShare>();
+    check::<CustomerFragment>();
+    check::<Roster>();
+    check::<PendingDerivation>();
+    check::<BlindedRequest>();
+    check::<DerivedPartial>();
+    check::<keyless_fragments::ItemKey>();
+    check::<Envelope>();
+    check::<Error>();
+}
