@@ -104,3 +104,70 @@ impl DerivedKeyAnswer {
 
 /// The error body of the derived-key protocol: the same `{"error": "…"}` as the gateway's.
 pub type DerivedKeyError = super::ErrorBody;
+
+impl DerivedKeyRequest {
+    /// The request body for a combiner's blinded request.
+    pub fn from_blinded(
+        request: &keyless_fragments::BlindedRequest,
+        request_id: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            request.key_id().to_bytes(),
+            request.key_version().get(),
+            request.epoch().get(),
+            request.blinded().to_bytes(),
+            request_id,
+        )
+    }
+
+    /// The blinded request this body carries, for a holder to evaluate.
+    ///
+    /// # Errors
+    ///
+    /// [`keyless_fragments::Error::Unsupported`] for another protocol version or suite, and
+    /// [`keyless_fragments::Error::InvalidElement`] when `blinded` is not a canonical,
+    /// non-identity element.
+    pub fn to_blinded(
+        &self,
+    ) -> Result<keyless_fragments::BlindedRequest, keyless_fragments::Error> {
+        if self.version != PROTOCOL_VERSION {
+            return Err(keyless_fragments::Error::Unsupported {
+                what: "derived-key request",
+                field: "version",
+                value: self.version.into(),
+            });
+        }
+        if self.suite != SUITE_RISTRETTO255_SHA512 {
+            return Err(keyless_fragments::Error::Unsupported {
+                what: "derived-key request",
+                field: "suite",
+                value: self.suite.into(),
+            });
+        }
+        Ok(keyless_fragments::BlindedRequest::new(
+            keyless_fragments::KeyId::from_bytes(self.key_id),
+            keyless_fragments::KeyVersion::new(self.key_version),
+            keyless_fragments::Epoch::new(self.epoch),
+            keyless_fragments::BlindedElement::from_bytes(&self.blinded)?,
+        ))
+    }
+}
+
+impl DerivedKeyAnswer {
+    /// The answer body carrying `partial`.
+    pub fn from_partial(partial: &keyless_fragments::DerivedPartial) -> Self {
+        Self::new(partial.to_bytes().to_vec())
+    }
+
+    /// The partial this body carries.
+    ///
+    /// # Errors
+    ///
+    /// [`keyless_fragments::Error::MalformedLength`] unless it is exactly [`PARTIAL_LEN`]
+    /// bytes, [`keyless_fragments::Error::Unsupported`] for an unknown version or suite.
+    pub fn to_partial(
+        &self,
+    ) -> Result<keyless_fragments::DerivedPartial, keyless_fragments::Error> {
+        keyless_fragments::DerivedPartial::from_bytes(&self.partial)
+    }
+}

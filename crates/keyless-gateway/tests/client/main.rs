@@ -11,6 +11,8 @@ mod auth_bodies;
 mod command_bodies;
 mod common;
 mod errors;
+mod fuzz_corpus;
+mod quorum;
 mod retry;
 mod tls;
 mod token_cache;
