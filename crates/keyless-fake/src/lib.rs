@@ -135,9 +135,9 @@ pub use fragment_service::{
     DERIVED_KEY_COMMAND, FragmentFault, FragmentServiceHandle, FragmentSnapshot, RateLimit,
 };
 pub use gateway::{
-    DEFAULT_ITEM_KEY_CACHE_TTL, DEFAULT_LIST_PAGE_SIZE, DEFAULT_MAX_VERSIONS, DEFAULT_TOKEN_TTL,
-    FakeGateway, FakeGatewayBuilder, FakeGatewayHandle, FaultRule, GatewayFault, GatewayFaults,
-    MountedGateway,
+    DEFAULT_FRAGMENT_SERVICE_TIMEOUT, DEFAULT_ITEM_KEY_CACHE_TTL, DEFAULT_LIST_PAGE_SIZE,
+    DEFAULT_MAX_VERSIONS, DEFAULT_TOKEN_TTL, FakeGateway, FakeGatewayBuilder, FakeGatewayHandle,
+    FaultRule, GatewayFault, GatewayFaults, MountedGateway,
 };
 pub use journal::{DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry};
 pub use seed::Seed;

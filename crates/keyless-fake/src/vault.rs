@@ -13,6 +13,7 @@ use keyless_fragments::{
     CustomerFragment, Envelope, ItemContext, ItemKey, KeyId, KeyVersion, Roster, SaasShare,
     Threshold, deal_saas_shares,
 };
+use keyless_gateway::FragmentFailureCause;
 use secrecy::{SecretSlice, SecretString};
 
 use crate::error::FakeError;
@@ -24,8 +25,12 @@ const CACHE_LIMIT: usize = 65_536;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum VaultError {
     /// The customer fragment did not take part: the service failed, refused or cheated.
-    #[error("customer fragment unavailable: {cause}")]
-    CustomerFragment { cause: String },
+    /// `detail` is for logs; answers carry only the cause.
+    #[error("customer fragment unavailable: {cause} ({detail})")]
+    CustomerFragment {
+        cause: FragmentFailureCause,
+        detail: String,
+    },
     /// The envelope does not open under its item's key: the stored bytes are not what was
     /// sealed for this item and version.
     #[error("stored envelope rejected: {reason}")]
@@ -86,6 +91,8 @@ pub(crate) struct VaultConfig {
     pub(crate) ca_pem: Option<String>,
     pub(crate) cache_ttl: Option<Duration>,
     pub(crate) tenant: String,
+    /// How long a derived-key request to the fragment service may take.
+    pub(crate) fragment_timeout: Duration,
 }
 
 /// Seals and opens values; derives item keys through the quorum.
@@ -112,6 +119,7 @@ impl Vault {
             &config.fragment_service_url,
             config.fragment_service_token,
             config.ca_pem.as_deref(),
+            config.fragment_timeout,
         )?;
         Ok(Self {
             key_id,
@@ -303,8 +311,9 @@ mod derive {
             url: &str,
             token: SecretString,
             ca_pem: Option<&str>,
+            timeout: Duration,
         ) -> Result<Self, FakeError> {
-            let mut builder = reqwest::Client::builder().no_proxy();
+            let mut builder = reqwest::Client::builder().no_proxy().timeout(timeout);
             if let Some(pem) = ca_pem {
                 let certificate =
                     reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|error| {
@@ -330,6 +339,9 @@ mod derive {
             let internal = |error: keyless_fragments::Error| VaultError::Internal {
                 reason: error.to_string(),
             };
+            let customer_error =
+                |cause, detail: String| VaultError::CustomerFragment { cause, detail };
+
             let pending = keyless_fragments::PendingDerivation::start(&self.roster, context)
                 .map_err(internal)?;
             let request = pending.request();
@@ -347,37 +359,44 @@ mod derive {
                 .json(&body)
                 .send()
                 .await
-                .map_err(|error| VaultError::CustomerFragment {
-                    cause: format!("fragment service unreachable: {error}"),
+                .map_err(|error| {
+                    customer_error(FragmentFailureCause::Unreachable, error.to_string())
                 })?;
-            let status = response.status();
-            if !status.is_success() {
-                return Err(VaultError::CustomerFragment {
-                    cause: format!("status {status}"),
-                });
+            let status = response.status().as_u16();
+            if status != 200 {
+                let text = response.text().await.unwrap_or_default();
+                let cause = match status {
+                    404 if text.contains("unknown key") => FragmentFailureCause::UnknownKey,
+                    404 => FragmentFailureCause::EndpointNotFound,
+                    409 => FragmentFailureCause::StaleEpoch,
+                    401 => FragmentFailureCause::Unauthorized,
+                    429 => FragmentFailureCause::RateLimited,
+                    400 => FragmentFailureCause::BadRequest,
+                    _ => FragmentFailureCause::ServiceFailure,
+                };
+                return Err(customer_error(cause, format!("HTTP {status}")));
             }
-            let answer: DerivedKeyAnswer =
-                response
-                    .json()
-                    .await
-                    .map_err(|error| VaultError::CustomerFragment {
-                        cause: error.to_string(),
-                    })?;
-            let customer = DerivedPartial::from_bytes(&answer.partial).map_err(|error| {
-                VaultError::CustomerFragment {
-                    cause: error.to_string(),
-                }
+            let answer: DerivedKeyAnswer = response.json().await.map_err(|error| {
+                customer_error(FragmentFailureCause::InvalidAnswer, error.to_string())
             })?;
-            let mut partials = Vec::with_capacity(self.shares.len() + 1);
-            for share in &self.shares {
+            let customer = DerivedPartial::from_bytes(&answer.partial).map_err(|error| {
+                customer_error(FragmentFailureCause::InvalidAnswer, error.to_string())
+            })?;
+            let threshold = usize::from(self.roster.threshold().threshold());
+            let mut partials = Vec::with_capacity(threshold + 1);
+            for share in self.shares.iter().take(threshold) {
                 partials.push(share.evaluate(request).map_err(internal)?);
             }
             partials.push(customer);
-            pending
-                .finish(&partials)
-                .map_err(|error| VaultError::CustomerFragment {
-                    cause: error.to_string(),
-                })
+            pending.finish(&partials).map_err(|error| {
+                let cause = match error {
+                    keyless_fragments::Error::EpochMismatch { .. } => {
+                        FragmentFailureCause::StaleEpoch
+                    }
+                    _ => FragmentFailureCause::InvalidAnswer,
+                };
+                customer_error(cause, error.to_string())
+            })
         }
     }
 }

@@ -229,6 +229,8 @@ impl FragmentFailureCause {
             Self::RateLimited
         } else if has("400") || has("malformed") {
             Self::BadRequest
+        } else if has("answer unusable") {
+            Self::InvalidAnswer
         } else {
             Self::Unspecified
         }

@@ -24,7 +24,7 @@ use super::GatewayState;
 use super::auth::{AuthAttempt, Session};
 use super::errors::{ApiError, Asker};
 use super::router::Trace;
-use super::store::{ItemKind, StaticSubType, StoredItem, StoredVersion};
+use super::store::{ItemHead, ItemKind, StaticSubType, StoredItem, StoredVersion};
 use crate::access::normalize_path;
 use crate::clock::rfc3339;
 use crate::config::{Capability, SecretFormat};
@@ -61,15 +61,11 @@ fn require(
 }
 
 /// Maps a sealing or opening failure to the answer a real gateway would give.
-fn vault_error(
-    state: &GatewayState,
-    session: &Session,
-    operation: &str,
-    error: VaultError,
-) -> ApiError {
+fn vault_error(operation: &str, error: VaultError) -> ApiError {
     match error {
-        VaultError::CustomerFragment { cause } => {
-            ApiError::customer_fragment(operation, &asker(state, session), &cause)
+        VaultError::CustomerFragment { cause, detail } => {
+            tracing::warn!(%cause, %detail, operation, "customer fragment unavailable");
+            ApiError::customer_fragment(operation, cause)
         }
         VaultError::Integrity { reason } => ApiError::internal(
             operation,
@@ -235,7 +231,7 @@ pub(super) async fn get_secret_value(
             .vault
             .open(&path, number, &envelope, bypass_cache)
             .await
-            .map_err(|error| vault_error(state, session, operation, error))?;
+            .map_err(|error| vault_error(operation, error))?;
         values.insert(
             requested,
             static_value(sub_type, format, plaintext.expose_secret())?,
@@ -294,7 +290,7 @@ pub(super) async fn get_rotated_secret_value(
             request.ignore_cache.unwrap_or(false),
         )
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
     let value = serde_json::from_slice::<SecretValue>(plaintext.expose_secret())
         .map_err(|_| ApiError::internal(operation, "a stored rotated value is not JSON"))?;
     ok(&GetRotatedSecretValueResponse::new(value))
@@ -328,7 +324,7 @@ pub(super) async fn get_dynamic_secret_value(
         .vault
         .open(&path, number, &envelope, false)
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
 
     let random = |length| {
         crate::random::alphanumeric(length)
@@ -441,15 +437,12 @@ pub(super) fn describe_item(
         return Err(ApiError::denied(operation, &asker(state, session)));
     }
 
-    let item = state
+    let show_versions = request.show_versions.unwrap_or(false);
+    let described = state
         .store
-        .get(&path)
+        .with_item(&path, |item| describe(state, item, show_versions))
         .ok_or_else(|| ApiError::item_not_found(operation, &asker(state, session), &path))?;
-    ok(&describe(
-        state,
-        &item,
-        request.show_versions.unwrap_or(false),
-    ))
+    ok(&described)
 }
 
 pub(super) fn list_items(
@@ -637,7 +630,7 @@ pub(super) async fn create_secret(
         .vault
         .seal(&path, 1, &plaintext)
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
 
     let now = SystemTime::now();
     let item = new_item(
@@ -683,7 +676,7 @@ pub(crate) fn new_item(
         created,
         modified: created,
         delete_protection,
-        versions: std::iter::once((1, first)).collect(),
+        versions: Arc::new(std::iter::once((1, first)).collect()),
         last_version: 1,
     })
 }
@@ -750,7 +743,7 @@ pub(super) async fn update_secret_val(
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
     let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
     let _writing = writer.lock().await;
-    let item = state.store.get(&path).ok_or_else(not_found)?;
+    let item = state.store.head(&path).ok_or_else(not_found)?;
 
     let ItemKind::Static {
         sub_type,
@@ -762,7 +755,7 @@ pub(super) async fn update_secret_val(
             format!("item {path} is not a static secret"),
         ));
     };
-    let newest = item.newest_version();
+    let newest = item.newest;
     if let Some(expected) = request.last_version
         && i64::from(expected) != i64::from(newest)
     {
@@ -780,12 +773,15 @@ pub(super) async fn update_secret_val(
         None => current_format,
     };
     let plaintext: Zeroizing<Vec<u8>> = if sub_type == StaticSubType::Password {
-        let (number, version) = item.version(None).ok_or_else(not_found)?;
+        let (_, number, envelope) = state
+            .store
+            .read_version(&path, None)
+            .ok_or_else(not_found)?;
         let current = state
             .vault
-            .open(&path, number, &version.envelope, false)
+            .open(&path, number, &envelope, false)
             .await
-            .map_err(|error| vault_error(state, session, operation, error))?;
+            .map_err(|error| vault_error(operation, error))?;
         password_update(operation, &request, current.expose_secret())?
     } else {
         checked_value(operation, format, request.value.expose_secret())?;
@@ -797,7 +793,7 @@ pub(super) async fn update_secret_val(
         .vault
         .seal(&path, number, &plaintext)
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
     let keep_previous = request.keep_prev_version.unwrap_or(true);
     commit_version(state, &item, number, envelope, keep_previous, |kind| {
         if let ItemKind::Static { format: stored, .. } = kind {
@@ -812,7 +808,7 @@ pub(super) async fn update_secret_val(
 /// item's writer lock, so no other writer can have moved it on.
 pub(crate) fn commit_version(
     state: &GatewayState,
-    read: &StoredItem,
+    read: &ItemHead,
     number: u32,
     envelope: Arc<[u8]>,
     keep_previous: bool,
@@ -826,18 +822,19 @@ pub(crate) fn commit_version(
                 return None;
             }
             let now = SystemTime::now();
+            let versions = Arc::make_mut(&mut item.versions);
             if !keep_previous {
-                item.versions.clear();
+                versions.clear();
             }
-            item.versions.insert(
+            versions.insert(
                 number,
                 StoredVersion {
                     created: now,
                     envelope,
                 },
             );
-            while item.versions.len() > max_versions {
-                item.versions.pop_first();
+            while versions.len() > max_versions {
+                versions.pop_first();
             }
             item.last_version = number;
             item.modified = now;
@@ -861,7 +858,7 @@ pub(super) async fn delete_item(
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
     let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
     let _writing = writer.lock().await;
-    let item = state.store.get(&path).ok_or_else(not_found)?;
+    let item = state.store.head(&path).ok_or_else(not_found)?;
     if item.delete_protection {
         return Err(ApiError::bad_request(
             operation,
@@ -871,7 +868,7 @@ pub(super) async fn delete_item(
 
     let target = match request.version {
         None | Some(-1) => None,
-        Some(0) => Some(item.newest_version()),
+        Some(0) => Some(item.newest),
         Some(number) if number > 0 => u32::try_from(number).ok(),
         Some(other) => {
             return Err(ApiError::bad_request(
@@ -890,7 +887,10 @@ pub(super) async fn delete_item(
             response.version_deleted = Some(-1);
         }
         Some(number) => {
-            if !item.versions.contains_key(&number) {
+            let held = state
+                .store
+                .with_item(&path, |stored| stored.versions.contains_key(&number));
+            if held != Some(true) {
                 return Err(ApiError::item_not_found(
                     operation,
                     &asker(state, session),
@@ -900,7 +900,7 @@ pub(super) async fn delete_item(
             let emptied = state
                 .store
                 .modify(&path, |stored| {
-                    stored.versions.remove(&number);
+                    Arc::make_mut(&mut stored.versions).remove(&number);
                     stored.modified = SystemTime::now();
                     stored.versions.is_empty()
                 })
@@ -928,13 +928,13 @@ pub(super) async fn rollback_secret(
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
     let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
     let _writing = writer.lock().await;
-    let item = state.store.get(&path).ok_or_else(not_found)?;
+    let item = state.store.head(&path).ok_or_else(not_found)?;
 
     let old = u32::try_from(request.old_version)
         .ok()
         .filter(|number| *number > 0)
         .ok_or_else(|| ApiError::bad_request(operation, "old-version must be positive"))?;
-    let (_, version) = item.version(Some(old)).ok_or_else(|| {
+    let (_, _, old_envelope) = state.store.read_version(&path, Some(old)).ok_or_else(|| {
         ApiError::item_not_found(
             operation,
             &asker(state, session),
@@ -944,15 +944,15 @@ pub(super) async fn rollback_secret(
 
     let plaintext = state
         .vault
-        .open(&path, old, &version.envelope, false)
+        .open(&path, old, &old_envelope, false)
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
     let number = item.last_version.saturating_add(1);
     let envelope = state
         .vault
         .seal(&path, number, plaintext.expose_secret())
         .await
-        .map_err(|error| vault_error(state, session, operation, error))?;
+        .map_err(|error| vault_error(operation, error))?;
     commit_version(state, &item, number, envelope, true, |_| {}).ok_or_else(not_found)?;
     ok(&RollbackSecretResponse::new(
         path,

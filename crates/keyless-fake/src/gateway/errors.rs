@@ -9,6 +9,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use keyless_gateway::FragmentFailureCause;
 use keyless_gateway::wire::ErrorBody;
 
 use crate::json::json_response;
@@ -102,14 +103,20 @@ impl ApiError {
     }
 
     /// 503 when the customer fragment could not take part in deriving an item key.
-    pub(crate) fn customer_fragment(operation: &str, asker: &Asker<'_>, cause: &str) -> Self {
-        Self::nested(
-            StatusCode::SERVICE_UNAVAILABLE,
-            operation,
-            "Failed to derive the item key",
-            CUSTOMER_FRAGMENT_KIND,
-            asker,
-            &format!("{CUSTOMER_FRAGMENT_UNAVAILABLE}: {cause}"),
+    ///
+    /// The text ends with the cause in the words `keyless-gateway` reads back
+    /// ([`FragmentFailureCause`]'s `Display`). It carries no account or access id: the client
+    /// reads the cause from keywords and status numbers, which an id could contain.
+    pub(crate) fn customer_fragment(operation: &str, cause: FragmentFailureCause) -> Self {
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        Self::new(
+            status,
+            format!(
+                "{operation}: Desc: Failed to derive the item key. Status {} {}, Error: \
+                 {CUSTOMER_FRAGMENT_KIND}. Message: {CUSTOMER_FRAGMENT_UNAVAILABLE}: {cause}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("Service Unavailable"),
+            ),
         )
     }
 

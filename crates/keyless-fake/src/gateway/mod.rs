@@ -39,6 +39,9 @@ pub const DEFAULT_LIST_PAGE_SIZE: usize = 1_000;
 /// Versions kept per item unless configured otherwise; older ones are dropped first.
 pub const DEFAULT_MAX_VERSIONS: usize = 100;
 
+/// How long the gateway waits for the fragment service unless configured otherwise.
+pub const DEFAULT_FRAGMENT_SERVICE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Shared state behind the gateway's router.
 pub(crate) struct GatewayState {
     /// Normalized prefix: empty for `/`, else `/segment[/segment…]` without trailing slash.
@@ -84,6 +87,7 @@ pub struct FakeGatewayBuilder {
     list_page_size: usize,
     max_versions: usize,
     account_id: String,
+    fragment_timeout: Duration,
 }
 
 impl Default for FakeGatewayBuilder {
@@ -106,6 +110,7 @@ impl Default for FakeGatewayBuilder {
             list_page_size: DEFAULT_LIST_PAGE_SIZE,
             max_versions: DEFAULT_MAX_VERSIONS,
             account_id: "acc-keylessfake01".to_owned(),
+            fragment_timeout: DEFAULT_FRAGMENT_SERVICE_TIMEOUT,
         }
     }
 }
@@ -229,6 +234,14 @@ impl FakeGatewayBuilder {
         self
     }
 
+    /// How long the gateway waits for a partial from the fragment service before it reports
+    /// the customer fragment unreachable (default 5 s).
+    #[must_use]
+    pub fn fragment_service_timeout(mut self, timeout: Duration) -> Self {
+        self.fragment_timeout = timeout;
+        self
+    }
+
     /// The account id error texts name (default `acc-keylessfake01`).
     #[must_use]
     pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
@@ -319,6 +332,7 @@ impl FakeGatewayBuilder {
             ca_pem: tls.as_ref().map(|authority| authority.ca_pem().to_owned()),
             cache_ttl: self.item_key_cache,
             tenant: self.account_id.clone(),
+            fragment_timeout: self.fragment_timeout,
         })?;
 
         let state = Arc::new(GatewayState {
@@ -601,8 +615,7 @@ macro_rules! controls {
                 self.$mounted()
                     .state
                     .store
-                    .get(&path)
-                    .map(|item| {
+                    .with_item(&path, |item| {
                         item.versions
                             .values()
                             .map(|version| version.envelope.to_vec())
@@ -617,8 +630,7 @@ macro_rules! controls {
                 self.$mounted()
                     .state
                     .store
-                    .get(&path)
-                    .map(|item| item.versions.keys().copied().collect())
+                    .with_item(&path, |item| item.versions.keys().copied().collect())
                     .unwrap_or_default()
             }
 
@@ -707,7 +719,7 @@ pub(crate) async fn rotate(state: &GatewayState, name: &str) -> Result<u32, Fake
     let _writing = writer.lock().await;
     let item = state
         .store
-        .get(&path)
+        .head(&path)
         .ok_or_else(|| failure("no such item"))?;
     let ItemKind::Rotated { username } = &item.kind else {
         return Err(failure("not a rotated secret"));

@@ -89,7 +89,9 @@ pub(crate) struct StoredItem {
     pub(crate) created: SystemTime,
     pub(crate) modified: SystemTime,
     pub(crate) delete_protection: bool,
-    pub(crate) versions: BTreeMap<u32, StoredVersion>,
+    /// Shared so that copying an item's metadata does not copy its history; writers go
+    /// through `Arc::make_mut`.
+    pub(crate) versions: Arc<BTreeMap<u32, StoredVersion>>,
     /// The highest version ever written; never reused, even after versions are deleted.
     pub(crate) last_version: u32,
 }
@@ -111,6 +113,17 @@ impl StoredItem {
     pub(crate) fn newest_version(&self) -> u32 {
         self.versions.keys().next_back().copied().unwrap_or(0)
     }
+}
+
+/// What writers need of an item: everything but its history.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemHead {
+    pub(crate) id: i64,
+    pub(crate) name: String,
+    pub(crate) kind: ItemKind,
+    pub(crate) last_version: u32,
+    pub(crate) newest: u32,
+    pub(crate) delete_protection: bool,
 }
 
 /// An item's slot: the shared metadata plus the lock that serialises its writers.
@@ -136,9 +149,25 @@ impl Store {
         }
     }
 
-    /// A copy of the item's metadata and versions (envelopes are shared, not copied).
-    pub(crate) fn get(&self, name: &str) -> Option<StoredItem> {
-        self.read().get(name).map(|slot| slot.item.clone())
+    /// Runs `look` on the item under the read lock, without copying it.
+    pub(crate) fn with_item<T>(
+        &self,
+        name: &str,
+        look: impl FnOnce(&StoredItem) -> T,
+    ) -> Option<T> {
+        self.read().get(name).map(|slot| look(&slot.item))
+    }
+
+    /// The item's head (no history), for writers.
+    pub(crate) fn head(&self, name: &str) -> Option<ItemHead> {
+        self.with_item(name, |item| ItemHead {
+            id: item.id,
+            name: item.name.clone(),
+            kind: item.kind.clone(),
+            last_version: item.last_version,
+            newest: item.newest_version(),
+            delete_protection: item.delete_protection,
+        })
     }
 
     /// The kind, version number and envelope of version `requested` (`None` for the latest),

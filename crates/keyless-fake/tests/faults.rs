@@ -1,0 +1,312 @@
+//! Every fault of the gateway and of the fragment service reaches `keyless-gateway`'s client as
+//! the typed error the runbook predicts, and changes no stored data.
+
+use std::time::Duration;
+
+use keyless_fake::{
+    FakeGateway, FakeGatewayHandle, FaultRule, FragmentFault, GatewayFault, SeedItem,
+};
+use keyless_gateway::wire::{SecretValue, UpdateSecretValRequest};
+use keyless_gateway::{
+    Credentials, Error, FragmentFailureCause, GatewayClient, RetryPolicy, UnreachableKind,
+};
+use secrecy::{ExposeSecret as _, SecretString};
+
+const NAME: &str = "/mdapi/billing/db-password";
+const VALUE: &str = "original-value";
+
+async fn gateway(cache: Option<Duration>) -> FakeGatewayHandle {
+    FakeGateway::builder()
+        .prefix("/akeyless-api/v2")
+        .item_key_cache(cache)
+        .fragment_service_timeout(Duration::from_millis(500))
+        .item(SeedItem::static_secret(NAME, VALUE))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(gateway: &FakeGatewayHandle, timeout: Duration) -> GatewayClient {
+    let credentials = Credentials::access_key(
+        gateway.access_id().unwrap(),
+        gateway.access_key().unwrap().clone(),
+    );
+    GatewayClient::builder(gateway.base_url(), credentials)
+        .no_proxy()
+        .timeout(timeout)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+fn text(value: &SecretValue) -> String {
+    value
+        .as_text()
+        .expect("a text value")
+        .expose_secret()
+        .to_owned()
+}
+
+/// What the store holds for the test secret: version numbers and the envelopes.
+fn stored(gateway: &FakeGatewayHandle) -> (Vec<u32>, Vec<Vec<u8>>) {
+    (gateway.versions(NAME), gateway.stored_envelopes(NAME))
+}
+
+async fn try_update(client: &GatewayClient) -> Result<(), Error> {
+    let request = UpdateSecretValRequest::new(NAME, SecretString::from("written-during-a-fault"))
+        .with_last_version(1);
+    client.update_secret_val(request).await.map(|_| ())
+}
+
+#[tokio::test]
+async fn fragment_service_faults_surface_as_customer_fragment_unavailable() {
+    let cases = [
+        (
+            FragmentFault::EndpointGone,
+            FragmentFailureCause::EndpointNotFound,
+        ),
+        (FragmentFault::Crashed, FragmentFailureCause::ServiceFailure),
+        (
+            FragmentFault::Unreachable,
+            FragmentFailureCause::Unreachable,
+        ),
+        (
+            FragmentFault::Slow(Duration::from_secs(2)),
+            FragmentFailureCause::Unreachable,
+        ),
+        (
+            FragmentFault::ForgedPartial,
+            FragmentFailureCause::InvalidAnswer,
+        ),
+        (FragmentFault::StaleEpoch, FragmentFailureCause::StaleEpoch),
+    ];
+    // Without the item-key cache every read derives through the fragment service.
+    let gateway = gateway(None).await;
+    let client = client(&gateway, Duration::from_secs(10));
+    let before = stored(&gateway);
+
+    for (fault, expected) in cases {
+        gateway.fragment_service().set_fault(fault.clone()).await;
+
+        match client.get_secret_value(NAME).await {
+            Err(Error::CustomerFragmentUnavailable {
+                cause,
+                status,
+                message,
+                ..
+            }) => {
+                assert_eq!(cause, expected, "{fault:?}: {message}");
+                assert_eq!(status, 503, "{fault:?}");
+            }
+            other => panic!("{fault:?}: expected CustomerFragmentUnavailable, got {other:?}"),
+        }
+        match try_update(&client).await {
+            Err(Error::CustomerFragmentUnavailable { cause, .. }) => assert_eq!(cause, expected),
+            other => panic!("{fault:?}: the update should fail, got {other:?}"),
+        }
+        assert_eq!(stored(&gateway), before, "{fault:?} changed stored data");
+
+        gateway.fragment_service().clear_faults().await.unwrap();
+        assert_eq!(
+            text(&client.get_secret_value(NAME).await.unwrap()),
+            VALUE,
+            "after {fault:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_slow_fragment_service_within_the_timeout_only_slows_reads() {
+    let gateway = gateway(None).await;
+    let client = client(&gateway, Duration::from_secs(10));
+    gateway
+        .fragment_service()
+        .set_fault(FragmentFault::Slow(Duration::from_millis(150)))
+        .await;
+    let started = std::time::Instant::now();
+    assert_eq!(text(&client.get_secret_value(NAME).await.unwrap()), VALUE);
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn cached_item_keys_keep_reads_working_while_the_fragment_service_is_down() {
+    let gateway = gateway(Some(Duration::from_secs(60))).await;
+    let client = client(&gateway, Duration::from_secs(10));
+    assert_eq!(text(&client.get_secret_value(NAME).await.unwrap()), VALUE);
+
+    gateway
+        .fragment_service()
+        .set_fault(FragmentFault::Unreachable)
+        .await;
+    assert_eq!(
+        text(&client.get_secret_value(NAME).await.unwrap()),
+        VALUE,
+        "served from the key cache"
+    );
+
+    // `ignore-cache` derives afresh, and a write always needs a new key.
+    let fresh = client
+        .get_secret_values(
+            keyless_gateway::wire::GetSecretValueRequest::new([NAME]).with_ignore_cache(true),
+        )
+        .await;
+    assert!(
+        matches!(fresh, Err(Error::CustomerFragmentUnavailable { .. })),
+        "{fresh:?}"
+    );
+    assert!(matches!(
+        try_update(&client).await,
+        Err(Error::CustomerFragmentUnavailable { .. })
+    ));
+
+    gateway.set_item_key_cache(None);
+    assert!(matches!(
+        client.get_secret_value(NAME).await,
+        Err(Error::CustomerFragmentUnavailable { .. })
+    ));
+}
+
+#[tokio::test]
+async fn gateway_faults_map_to_typed_client_errors_and_change_nothing() {
+    let gateway = gateway(Some(Duration::from_secs(60))).await;
+    let client = client(&gateway, Duration::from_millis(800));
+    assert_eq!(text(&client.get_secret_value(NAME).await.unwrap()), VALUE);
+    let before = stored(&gateway);
+
+    gateway.faults().inject(GatewayFault::RateLimited {
+        retry_after: Duration::from_secs(3),
+    });
+    match client.get_secret_value(NAME).await {
+        Err(Error::RateLimited { retry_after, .. }) => {
+            assert_eq!(retry_after, Some(Duration::from_secs(3)));
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert!(matches!(
+        try_update(&client).await,
+        Err(Error::RateLimited { .. })
+    ));
+    gateway.faults().clear();
+
+    gateway.faults().inject(GatewayFault::InternalError);
+    assert!(matches!(
+        client.get_secret_value(NAME).await,
+        Err(Error::Gateway { status: 500, .. })
+    ));
+    assert!(matches!(
+        try_update(&client).await,
+        Err(Error::Gateway { status: 500, .. })
+    ));
+    gateway.faults().clear();
+
+    gateway.faults().inject(GatewayFault::ClientNotInCache);
+    assert!(matches!(
+        client.get_secret_value(NAME).await,
+        Err(Error::Gateway { status: 400, .. })
+    ));
+    gateway.faults().clear();
+
+    gateway
+        .faults()
+        .inject(FaultRule::new(GatewayFault::MalformedBody).command("get-secret-value"));
+    assert!(matches!(
+        client.get_secret_value(NAME).await,
+        Err(Error::InvalidResponse { .. })
+    ));
+    gateway.faults().clear();
+
+    gateway.faults().inject(GatewayFault::ConnectionDrop);
+    match client.get_secret_value(NAME).await {
+        Err(Error::Unreachable { kind, .. }) => assert_eq!(kind, UnreachableKind::Connection),
+        other => panic!("expected Unreachable(Connection), got {other:?}"),
+    }
+    assert!(matches!(
+        try_update(&client).await,
+        Err(Error::Unreachable { .. })
+    ));
+    gateway.faults().clear();
+
+    gateway
+        .faults()
+        .inject(GatewayFault::Latency(Duration::from_secs(3)));
+    assert!(matches!(
+        client.get_secret_value(NAME).await,
+        Err(Error::Timeout { .. })
+    ));
+    gateway.faults().clear();
+
+    gateway.take_offline().await;
+    match client.get_secret_value(NAME).await {
+        Err(Error::Unreachable { kind, .. }) => {
+            assert_eq!(kind, UnreachableKind::ConnectionRefused)
+        }
+        other => panic!("expected Unreachable(ConnectionRefused), got {other:?}"),
+    }
+    assert!(matches!(
+        try_update(&client).await,
+        Err(Error::Unreachable { .. })
+    ));
+    gateway.bring_online().await.unwrap();
+
+    assert_eq!(
+        stored(&gateway),
+        before,
+        "a gateway fault changed stored data"
+    );
+    assert_eq!(text(&client.get_secret_value(NAME).await.unwrap()), VALUE);
+}
+
+#[tokio::test]
+async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller() {
+    let gateway = FakeGateway::builder()
+        .fragment_service_caller("gateway", None)
+        .fragment_service_caller("other", Some("cf-other-caller-token".to_owned()))
+        .fragment_rate_limit(Some(keyless_fake::RateLimit::per_second(1).burst(2)))
+        .item_key_cache(None)
+        .item(SeedItem::static_secret(NAME, VALUE))
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let endpoint = format!("{}/api/derived-key", gateway.fragment_service().base_url());
+    let body = serde_json::json!({
+        "version": 1, "suite": 1, "key_id": "AAAAAAAAAAAAAAAAAAAAAA==", "key_version": 1,
+        "epoch": 0, "blinded": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "request_id": "t"
+    });
+
+    let anonymous = http.post(&endpoint).json(&body).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let wrong = http
+        .post(&endpoint)
+        .bearer_auth("cf-wrong")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+
+    // The other caller's bucket: two requests pass (an unknown key is 404), the third is 429.
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let answer = http
+            .post(&endpoint)
+            .bearer_auth("cf-other-caller-token")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+        if answer.status().as_u16() == 429 {
+            assert!(answer.headers().contains_key("retry-after"));
+        }
+    }
+    assert_eq!(statuses, vec![404, 404, 429]);
+
+    let journal = gateway.fragment_service().journal().entries();
+    let callers: Vec<Option<&str>> = journal
+        .iter()
+        .map(|entry| entry.caller.as_deref())
+        .collect();
+    assert!(callers.contains(&Some("other")));
+    assert!(!format!("{journal:?}").contains("cf-other-caller-token"));
+}
