@@ -38,7 +38,11 @@ pub(crate) enum Node {
     /// `{{with}}`.
     With(BranchNode),
     /// `{{template "name" pipeline}}` (also what `{{block}}` leaves in place).
-    Template { pos: usize, name: String, pipe: Option<PipeNode> },
+    Template {
+        pos: usize,
+        name: String,
+        pipe: Option<PipeNode>,
+    },
     /// `{{break}}`.
     Break { pos: usize },
     /// `{{continue}}`.
@@ -104,11 +108,24 @@ pub(crate) struct NumberNode {
 #[derive(Debug)]
 pub(crate) enum Arg {
     /// `.Field.Chain`; `spans` locates each `.Name` in the source.
-    Field { pos: usize, ident: Vec<String>, spans: Vec<Range<usize>> },
+    Field {
+        pos: usize,
+        ident: Vec<String>,
+        spans: Vec<Range<usize>>,
+    },
     /// `(pipeline).Field` or `function.Field`.
-    Chain { pos: usize, node: Box<Arg>, fields: Vec<String>, spans: Vec<Range<usize>> },
+    Chain {
+        pos: usize,
+        node: Box<Self>,
+        fields: Vec<String>,
+        spans: Vec<Range<usize>>,
+    },
     /// A function name.
-    Identifier { pos: usize, name: String, func: FuncRef },
+    Identifier {
+        pos: usize,
+        name: String,
+        func: FuncRef,
+    },
     /// `.`
     Dot { pos: usize },
     /// `nil`
@@ -118,7 +135,11 @@ pub(crate) enum Arg {
     /// A number.
     Number(NumberNode),
     /// A quoted string: its source text and its value.
-    String { pos: usize, quoted: String, text: GoString },
+    String {
+        pos: usize,
+        quoted: String,
+        text: GoString,
+    },
     /// A variable.
     Variable(VariableNode),
     /// A parenthesized pipeline.
@@ -222,9 +243,7 @@ impl fmt::Display for VariableNode {
 impl fmt::Display for Arg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Field { ident, .. } => {
-                ident.iter().try_for_each(|name| write!(f, ".{name}"))
-            }
+            Self::Field { ident, .. } => ident.iter().try_for_each(|name| write!(f, ".{name}")),
             Self::Chain { node, fields, .. } => {
                 match node.as_ref() {
                     Self::Pipe(pipe) => write!(f, "({pipe})")?,

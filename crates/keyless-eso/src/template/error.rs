@@ -143,7 +143,9 @@ const REDACTED: &str = "<redacted>";
 impl Message {
     /// A message with no sensitive part.
     pub(crate) fn plain(text: impl Into<String>) -> Self {
-        Self { parts: vec![(text.into(), false)] }
+        Self {
+            parts: vec![(text.into(), false)],
+        }
     }
 
     /// Appends public text.
@@ -188,11 +190,20 @@ mod tests {
     #[test]
     fn sensitive_parts_are_redacted_in_display_and_debug() {
         let message = Message::plain("range can't iterate over ").sensitive("hunter2");
-        let error = TemplateError::at_offset(TemplateErrorKind::Execute, "{{range .x}}", 8, 1, String::new())
-            .with_message(&message);
+        let error = TemplateError::at_offset(
+            TemplateErrorKind::Execute,
+            "{{range .x}}",
+            8,
+            1,
+            String::new(),
+        )
+        .with_message(&message);
         assert_eq!(error.to_string(), "range can't iterate over <redacted>");
         assert!(!format!("{error:?}").contains("hunter2"));
-        assert_eq!(error.expose_go_message(), "range can't iterate over hunter2");
+        assert_eq!(
+            error.expose_go_message(),
+            "range can't iterate over hunter2"
+        );
         assert_eq!(error.column(), 9);
     }
 }

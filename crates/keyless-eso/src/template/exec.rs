@@ -4,7 +4,10 @@
 //! specific calls (`s.at(node)`) in specific places. The functions below make the same calls in
 //! the same places, so an error names the same node and column as Go's.
 
-use super::ast::{Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NodeRef, NumberNode, PipeNode, VariableNode};
+use super::ast::{
+    Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NodeRef, NumberNode, PipeNode,
+    VariableNode,
+};
 use super::error::{Message, TemplateError, TemplateErrorKind};
 use super::funcs::{CallContext, FuncDef};
 use super::gofmt::sprint_value;
@@ -136,8 +139,10 @@ impl<'t> State<'t> {
 
     fn enter(&mut self) -> Exec<()> {
         if self.depth >= self.options.limits.max_depth {
-            let text =
-                format!("exceeded maximum template depth ({})", self.options.limits.max_depth);
+            let text = format!(
+                "exceeded maximum template depth ({})",
+                self.options.limits.max_depth
+            );
             return Err(self.fail_kind(TemplateErrorKind::Limit, Message::plain(text)));
         }
         self.depth += 1;
@@ -226,7 +231,12 @@ impl<'t> State<'t> {
         result
     }
 
-    fn walk_if_or_with_body(&mut self, is_with: bool, dot: &Rv, branch: &'t BranchNode) -> Exec<()> {
+    fn walk_if_or_with_body(
+        &mut self,
+        is_with: bool,
+        dot: &Rv,
+        branch: &'t BranchNode,
+    ) -> Exec<()> {
         self.enter()?;
         let value = self.eval_pipeline(dot, Some(&branch.pipe));
         let result = value.and_then(|value| {
@@ -276,7 +286,10 @@ impl<'t> State<'t> {
             Value::StrMap(map) => map
                 .iter()
                 .map(|(key, item)| {
-                    (Rv::new(Value::String(key.clone())), Rv::new(Value::String(item.clone())))
+                    (
+                        Rv::new(Value::String(key.clone())),
+                        Rv::new(Value::String(item.clone())),
+                    )
                 })
                 .collect(),
             Value::Map(map) => map
@@ -430,7 +443,10 @@ impl<'t> State<'t> {
             Arg::Nil { .. } => Err(self.failf("nil is not a command".to_owned())),
             Arg::Number(number) => self.ideal_constant(first, number),
             Arg::String { text, .. } => Ok(Rv::new(Value::String(text.clone()))),
-            _ => Err(self.failf(format!("can't evaluate command {}", go_quote(&first.to_string())))),
+            _ => Err(self.failf(format!(
+                "can't evaluate command {}",
+                go_quote(&first.to_string())
+            ))),
         }
     }
 
@@ -542,7 +558,8 @@ impl<'t> State<'t> {
         let has_args = args.len() > 1 || has_final;
         let found = match &receiver.value {
             Value::StrMap(map) => Some(
-                map.get(name.as_bytes()).map(|text| Rv::new(Value::String(text.clone()))),
+                map.get(name.as_bytes())
+                    .map(|text| Rv::new(Value::String(text.clone()))),
             ),
             Value::Map(map) => Some(map.get(name.as_bytes()).map(|item| Rv::boxed(item.clone()))),
             _ => None,
@@ -655,19 +672,32 @@ impl<'t> State<'t> {
         }
         if let Some(last) = last {
             let param = match definition.variadic {
-                Some(element) if num_in - 1 >= num_fixed => element,
-                _ => definition.params.get(num_in - 1).copied().unwrap_or(Ty::Any),
+                Some(element) if num_in > num_fixed => element,
+                _ => definition
+                    .params
+                    .get(num_in - 1)
+                    .copied()
+                    .unwrap_or(Ty::Any),
             };
             argv.push(self.validate_type(last, Some(param))?);
         }
 
-        let mut context = CallContext { limits: &self.options.limits };
+        let mut context = CallContext {
+            limits: &self.options.limits,
+        };
         match (definition.call)(&mut context, &argv) {
             Ok(value) => Ok(value),
             Err(error) => {
                 self.at(call_node);
-                let kind = if error.limit { TemplateErrorKind::Limit } else { TemplateErrorKind::Execute };
-                Err(self.fail_kind(kind, error.message.prefixed(format!("error calling {name}: "))))
+                let kind = if error.limit {
+                    TemplateErrorKind::Limit
+                } else {
+                    TemplateErrorKind::Execute
+                };
+                Err(self.fail_kind(
+                    kind,
+                    error.message.prefixed(format!("error calling {name}: ")),
+                ))
             }
         }
     }
@@ -757,7 +787,9 @@ impl<'t> State<'t> {
                 Arg::String { text, .. } => Ok(Rv::new(Value::String(text.clone()))),
                 _ => Err(self.failf(format!("expected string; found {arg}"))),
             },
-            Ty::Dict => Err(self.failf(format!("can't handle {arg} for arg of type {}", ty.name()))),
+            Ty::Dict => {
+                Err(self.failf(format!("can't handle {arg} for arg of type {}", ty.name())))
+            }
         }
     }
 

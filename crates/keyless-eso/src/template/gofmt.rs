@@ -105,7 +105,7 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
         Value::Uint8(byte) => (i64::from(*byte), true),
         _ => (0, false),
     };
-    if number > 1_000_000 || number < -1_000_000 {
+    if !(-1_000_000..=1_000_000).contains(&number) {
         number = 0;
         is_int = false;
     }
@@ -114,7 +114,10 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
 
 impl Printer {
     fn new() -> Self {
-        Self { out: Vec::new(), flags: Flags::default() }
+        Self {
+            out: Vec::new(),
+            flags: Flags::default(),
+        }
     }
 
     fn do_printf(&mut self, format: &[u8], args: &[Value]) {
@@ -170,8 +173,14 @@ impl Printer {
             }
 
             // Argument index, then width.
-            (arg_num, index, after_index) =
-                self.arg_number(arg_num, format, index, args.len(), &mut good_arg_num, &mut reordered);
+            (arg_num, index, after_index) = self.arg_number(
+                arg_num,
+                format,
+                index,
+                args.len(),
+                &mut good_arg_num,
+                &mut reordered,
+            );
             if index < end && format[index] == b'*' {
                 index += 1;
                 let (width, present, next_arg) = int_from_arg(args, arg_num);
@@ -415,7 +424,8 @@ impl Printer {
 
     fn open_composite(&mut self, value: &Value, plain_open: &[u8]) {
         if self.flags.sharp_v {
-            self.out.extend_from_slice(value.go_type().unwrap_or("").as_bytes());
+            self.out
+                .extend_from_slice(value.go_type().unwrap_or("").as_bytes());
             self.out.push(b'{');
         } else {
             self.out.extend_from_slice(plain_open);
@@ -433,7 +443,11 @@ impl Printer {
     }
 
     fn close_composite(&mut self, plain_close: u8) {
-        self.out.push(if self.flags.sharp_v { b'}' } else { plain_close });
+        self.out.push(if self.flags.sharp_v {
+            b'}'
+        } else {
+            plain_close
+        });
     }
 
     /// Writes with width padding (Go's `fmt.pad`); width counts runes.
@@ -493,7 +507,11 @@ impl Printer {
     /// Go's `fmt.fmtInteger`.
     fn fmt_integer(&mut self, bits: u64, base: u64, signed: bool, verb: char, digits: &[u8]) {
         let negative = signed && (bits as i64) < 0;
-        let mut magnitude = if negative { (bits as i64).unsigned_abs() } else { bits };
+        let mut magnitude = if negative {
+            (bits as i64).unsigned_abs()
+        } else {
+            bits
+        };
 
         let mut precision = 0usize;
         if let Some(explicit) = self.flags.precision {
@@ -554,7 +572,11 @@ impl Printer {
 
     /// Go's `fmt.fmtUnicode` (`%U`).
     fn fmt_unicode(&mut self, bits: u64) {
-        let minimum = self.flags.precision.filter(|precision| *precision > 4).unwrap_or(4);
+        let minimum = self
+            .flags
+            .precision
+            .filter(|precision| *precision > 4)
+            .unwrap_or(4);
         let mut text = format!("U+{bits:0minimum$X}");
         if self.flags.sharp
             && let Some(rune) = char::from_u32(u32::try_from(bits).unwrap_or(u32::MAX))
@@ -793,7 +815,10 @@ fn sharp_float(mut num: Vec<u8>, verb: char, precision: Option<usize>) -> Vec<u8
 }
 
 fn rune_from_code(code: u64) -> char {
-    u32::try_from(code).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
+    u32::try_from(code)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{FFFD}')
 }
 
 /// Appends the UTF-8 encoding of a rune.
@@ -817,7 +842,10 @@ pub(crate) fn decode_rune(bytes: &[u8]) -> (char, usize) {
         0xF0..=0xF4 => 4,
         _ => return ('\u{FFFD}', 1),
     };
-    match bytes.get(..width).and_then(|slice| std::str::from_utf8(slice).ok()) {
+    match bytes
+        .get(..width)
+        .and_then(|slice| std::str::from_utf8(slice).ok())
+    {
         Some(text) => (text.chars().next().unwrap_or('\u{FFFD}'), width),
         None => ('\u{FFFD}', 1),
     }
@@ -875,7 +903,11 @@ fn push_escaped_rune(out: &mut Vec<u8>, rune: char, quote: u8, ascii_only: bool)
         push_rune(out, rune);
         return;
     }
-    let printable = if ascii_only { rune.is_ascii() && is_print(rune) } else { is_print(rune) };
+    let printable = if ascii_only {
+        rune.is_ascii() && is_print(rune)
+    } else {
+        is_print(rune)
+    };
     if printable {
         push_rune(out, rune);
         return;
@@ -937,9 +969,15 @@ fn decimal_from_exponential(text: &str) -> Decimal {
         digits.pop();
     }
     if digits == b"0" {
-        return Decimal { digits: Vec::new(), point: 0 };
+        return Decimal {
+            digits: Vec::new(),
+            point: 0,
+        };
     }
-    Decimal { digits, point: exponent + 1 }
+    Decimal {
+        digits,
+        point: exponent + 1,
+    }
 }
 
 /// The shortest decimal that reads back as `magnitude` (Go's Ryu shortest mode).
@@ -959,7 +997,11 @@ pub(crate) fn format_float(number: f64, verb: char, precision: Option<usize>) ->
         return "NaN".to_owned();
     }
     if number.is_infinite() {
-        return if number > 0.0 { "+Inf".to_owned() } else { "-Inf".to_owned() };
+        return if number > 0.0 {
+            "+Inf".to_owned()
+        } else {
+            "-Inf".to_owned()
+        };
     }
     let negative = number.is_sign_negative();
     let magnitude = number.abs();
@@ -1039,15 +1081,29 @@ pub(crate) fn format_float(number: f64, verb: char, precision: Option<usize>) ->
 
 /// Go's `fmtE`.
 fn write_exponential(out: &mut String, decimal: &Decimal, fraction: usize, verb: char) {
-    out.push(decimal.digits.first().map_or('0', |digit| char::from(*digit)));
+    out.push(
+        decimal
+            .digits
+            .first()
+            .map_or('0', |digit| char::from(*digit)),
+    );
     if fraction > 0 {
         out.push('.');
         for position in 1..=fraction {
-            out.push(decimal.digits.get(position).map_or('0', |digit| char::from(*digit)));
+            out.push(
+                decimal
+                    .digits
+                    .get(position)
+                    .map_or('0', |digit| char::from(*digit)),
+            );
         }
     }
     out.push(verb);
-    let exponent = if decimal.digits.is_empty() { 0 } else { decimal.point - 1 };
+    let exponent = if decimal.digits.is_empty() {
+        0
+    } else {
+        decimal.point - 1
+    };
     out.push(if exponent < 0 { '-' } else { '+' });
     let exponent = exponent.unsigned_abs();
     if exponent < 10 {
@@ -1061,7 +1117,12 @@ fn write_fixed(out: &mut String, decimal: &Decimal, fraction: usize) {
     if decimal.point > 0 {
         let point = decimal.point as usize;
         for position in 0..point {
-            out.push(decimal.digits.get(position).map_or('0', |digit| char::from(*digit)));
+            out.push(
+                decimal
+                    .digits
+                    .get(position)
+                    .map_or('0', |digit| char::from(*digit)),
+            );
         }
     } else {
         out.push('0');
@@ -1070,7 +1131,9 @@ fn write_fixed(out: &mut String, decimal: &Decimal, fraction: usize) {
         out.push('.');
         for position in 0..fraction {
             let index = decimal.point + position as i32;
-            let digit = usize::try_from(index).ok().and_then(|index| decimal.digits.get(index));
+            let digit = usize::try_from(index)
+                .ok()
+                .and_then(|index| decimal.digits.get(index));
             out.push(digit.map_or('0', |digit| char::from(*digit)));
         }
     }
@@ -1124,7 +1187,11 @@ fn format_float_hex(number: f64, verb: char, precision: Option<usize>) -> String
             exponent += 1;
         }
     }
-    let digits: &[u8] = if verb == 'X' { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let digits: &[u8] = if verb == 'X' {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let mut out = String::new();
     if negative {
         out.push('-');
@@ -1186,7 +1253,7 @@ mod tests {
         assert_eq!(format_float(0.0, 'g', None), "0");
         assert_eq!(format_float(-0.0, 'g', None), "-0");
         assert_eq!(format_float(1.5, 'e', None), "1.5e+00");
-        assert_eq!(format_float(3.14159, 'f', Some(2)), "3.14");
+        assert_eq!(format_float(1.23456, 'f', Some(2)), "1.23");
         assert_eq!(format_float(123456789.0, 'g', Some(3)), "1.23e+08");
         assert_eq!(format_float(1.0, 'x', None), "0x1p+00");
         assert_eq!(format_float(1.0, 'b', None), "4503599627370496p-52");
@@ -1196,22 +1263,42 @@ mod tests {
     fn printf_bad_verbs_and_missing_arguments() {
         assert_eq!(printf("%d", &[Value::from("a")]), "%!d(string=a)");
         assert_eq!(printf("%s %s", &[Value::Int(1)]), "%!s(int=1) %!s(MISSING)");
-        assert_eq!(printf("%s", &[Value::from("a"), Value::Int(2)]), "a%!(EXTRA int=2)");
-        assert_eq!(printf("%05.1f|%-4d|%x", &[Value::Float(3.14159), Value::Int(7), Value::from("hi")]), "003.1|7   |6869");
+        assert_eq!(
+            printf("%s", &[Value::from("a"), Value::Int(2)]),
+            "a%!(EXTRA int=2)"
+        );
+        assert_eq!(
+            printf(
+                "%05.1f|%-4d|%x",
+                &[Value::Float(1.23456), Value::Int(7), Value::from("hi")]
+            ),
+            "001.2|7   |6869"
+        );
         assert_eq!(printf("%q", &[Value::from("a\"b\n")]), "\"a\\\"b\\n\"");
         assert_eq!(printf("%v", &[Value::Nil]), "<nil>");
-        assert_eq!(printf("%[2]d %[1]d", &[Value::Int(1), Value::Int(2)]), "2 1");
+        assert_eq!(
+            printf("%[2]d %[1]d", &[Value::Int(1), Value::Int(2)]),
+            "2 1"
+        );
     }
 
     #[test]
     fn sprint_spaces_only_between_non_strings() {
-        let args = [Value::Int(1), Value::Int(2), Value::from("a"), Value::Int(3)];
+        let args = [
+            Value::Int(1),
+            Value::Int(2),
+            Value::from("a"),
+            Value::Int(3),
+        ];
         assert_eq!(sprint(&args), b"1 2a3");
     }
 
     #[test]
     fn quote_escapes_like_strconv() {
-        assert_eq!(quote_bytes(b"\xff\x01\xe2\x80\xa8", false), b"\"\\xff\\x01\\u2028\"");
+        assert_eq!(
+            quote_bytes(b"\xff\x01\xe2\x80\xa8", false),
+            b"\"\\xff\\x01\\u2028\""
+        );
         assert_eq!(quote_bytes("é".as_bytes(), true), b"\"\\u00e9\"");
     }
 }

@@ -39,7 +39,9 @@ fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), Mar
     match value {
         Value::Nil => out.extend_from_slice(b"null"),
         Value::Bool(flag) => out.extend_from_slice(if *flag { b"true" } else { b"false" }),
-        Value::Int(number) | Value::Int64(number) => out.extend_from_slice(number.to_string().as_bytes()),
+        Value::Int(number) | Value::Int64(number) => {
+            out.extend_from_slice(number.to_string().as_bytes())
+        }
         Value::Uint8(byte) => out.extend_from_slice(byte.to_string().as_bytes()),
         Value::Float(number) => out.extend_from_slice(format_json_float(*number)?.as_bytes()),
         Value::String(text) => encode_string(out, text.as_bytes(), escape_html),
@@ -106,7 +108,11 @@ pub(crate) fn format_json_float(number: f64) -> Result<String, MarshalError> {
         // Go shortens a two-digit negative exponent: e-07 becomes e-7.
         let bytes = text.as_bytes();
         let length = bytes.len();
-        if length >= 4 && bytes[length - 4] == b'e' && bytes[length - 3] == b'-' && bytes[length - 2] == b'0' {
+        if length >= 4
+            && bytes[length - 4] == b'e'
+            && bytes[length - 3] == b'-'
+            && bytes[length - 2] == b'0'
+        {
             text.remove(length - 2);
         }
     }
@@ -149,7 +155,11 @@ fn encode_string(out: &mut Vec<u8>, text: &[u8], escape_html: bool) {
         if rune == '\u{FFFD}' && width == 1 {
             out.extend_from_slice(b"\\ufffd");
         } else if rune == '\u{2028}' || rune == '\u{2029}' {
-            out.extend_from_slice(if rune == '\u{2028}' { b"\\u2028" } else { b"\\u2029" });
+            out.extend_from_slice(if rune == '\u{2028}' {
+                b"\\u2028"
+            } else {
+                b"\\u2029"
+            });
         } else {
             out.extend_from_slice(&text[index..index + width]);
         }
@@ -222,7 +232,11 @@ fn indent(compact: &[u8]) -> Vec<u8> {
 /// `json.Unmarshal` into `interface{}`: `None` when the input is not valid JSON (sprig's
 /// `fromJson` then yields nil).
 pub(crate) fn unmarshal(input: &[u8]) -> Option<Value> {
-    let mut parser = Parser { input, pos: 0, depth: 0 };
+    let mut parser = Parser {
+        input,
+        pos: 0,
+        depth: 0,
+    };
     parser.skip_whitespace();
     let value = parser.value()?;
     parser.skip_whitespace();
@@ -469,7 +483,10 @@ mod tests {
 
     #[test]
     fn floats_use_go_json_format() {
-        assert_eq!(format_json_float(1754110382.0).ok().as_deref(), Some("1754110382"));
+        assert_eq!(
+            format_json_float(1754110382.0).ok().as_deref(),
+            Some("1754110382")
+        );
         assert_eq!(format_json_float(1e21).ok().as_deref(), Some("1e+21"));
         assert_eq!(format_json_float(0.0000001).ok().as_deref(), Some("1e-7"));
         assert_eq!(format_json_float(0.5).ok().as_deref(), Some("0.5"));
@@ -479,7 +496,10 @@ mod tests {
     #[test]
     fn strings_escape_like_go() {
         let text = Value::string(b"<a>&\"\\\x01\xff\xe2\x80\xa8".as_slice());
-        assert_eq!(to_json(&text), r#""\u003ca\u003e\u0026\"\\\u0001\ufffd\u2028""#);
+        assert_eq!(
+            to_json(&text),
+            r#""\u003ca\u003e\u0026\"\\\u0001\ufffd\u2028""#
+        );
     }
 
     #[test]
@@ -487,7 +507,10 @@ mod tests {
         let value = unmarshal(br#"{"b":[1,2,{}],"a":null,"c":[]}"#).expect("valid JSON");
         assert_eq!(to_json(&value), r#"{"a":null,"b":[1,2,{}],"c":[]}"#);
         let pretty = String::from_utf8(marshal_indent(&value).expect("marshals")).expect("UTF-8");
-        assert_eq!(pretty, "{\n  \"a\": null,\n  \"b\": [\n    1,\n    2,\n    {}\n  ],\n  \"c\": []\n}");
+        assert_eq!(
+            pretty,
+            "{\n  \"a\": null,\n  \"b\": [\n    1,\n    2,\n    {}\n  ],\n  \"c\": []\n}"
+        );
     }
 
     #[test]

@@ -159,8 +159,16 @@ struct Lexer<'a> {
 pub(crate) fn lex(input: &str, left_delim: &str, right_delim: &str) -> Vec<Token> {
     let mut lexer = Lexer {
         input,
-        left_delim: if left_delim.is_empty() { "{{" } else { left_delim },
-        right_delim: if right_delim.is_empty() { "}}" } else { right_delim },
+        left_delim: if left_delim.is_empty() {
+            "{{"
+        } else {
+            left_delim
+        },
+        right_delim: if right_delim.is_empty() {
+            "}}"
+        } else {
+            right_delim
+        },
         pos: 0,
         start: 0,
         at_eof: false,
@@ -246,8 +254,17 @@ impl Lexer<'_> {
     }
 
     fn emit(&mut self, kind: TokenKind) {
-        let value = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
-        self.tokens.push(Token { kind, pos: self.start, value, line: self.start_line });
+        let value = self
+            .input
+            .get(self.start..self.pos)
+            .unwrap_or("")
+            .to_owned();
+        self.tokens.push(Token {
+            kind,
+            pos: self.start,
+            value,
+            line: self.start_line,
+        });
         self.start = self.pos;
         self.start_line = self.line;
     }
@@ -287,7 +304,9 @@ impl Lexer<'_> {
     fn at_right_delim(&self) -> (bool, bool) {
         let rest = self.rest();
         if has_right_trim_marker(rest)
-            && rest.get(TRIM_MARKER_LEN..).is_some_and(|after| after.starts_with(self.right_delim))
+            && rest
+                .get(TRIM_MARKER_LEN..)
+                .is_some_and(|after| after.starts_with(self.right_delim))
         {
             return (true, true);
         }
@@ -362,7 +381,11 @@ impl Lexer<'_> {
         self.pos += self.left_delim.len();
         let trim_space = has_left_trim_marker(self.rest());
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
-        if self.rest().get(after_marker..).is_some_and(|after| after.starts_with(LEFT_COMMENT)) {
+        if self
+            .rest()
+            .get(after_marker..)
+            .is_some_and(|after| after.starts_with(LEFT_COMMENT))
+        {
             self.pos += after_marker;
             self.ignore();
             return Some(State::Comment);
@@ -493,7 +516,9 @@ impl Lexer<'_> {
         }
         let before = self.input.get(self.pos.saturating_sub(1)..).unwrap_or("");
         if has_right_trim_marker(before)
-            && before.get(TRIM_MARKER_LEN..).is_some_and(|after| after.starts_with(self.right_delim))
+            && before
+                .get(TRIM_MARKER_LEN..)
+                .is_some_and(|after| after.starts_with(self.right_delim))
         {
             self.backup();
             if count == 1 {
@@ -511,7 +536,11 @@ impl Lexer<'_> {
                 continue;
             }
             self.backup();
-            let word = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
+            let word = self
+                .input
+                .get(self.start..self.pos)
+                .unwrap_or("")
+                .to_owned();
             if !self.at_terminator() {
                 return self.error(format!("bad character {}", unicode_repr_opt(rune)));
             }
@@ -530,7 +559,11 @@ impl Lexer<'_> {
 
     fn lex_field_or_variable(&mut self, kind: TokenKind) -> Option<State> {
         if self.at_terminator() {
-            self.emit(if kind == TokenKind::Variable { TokenKind::Variable } else { TokenKind::Dot });
+            self.emit(if kind == TokenKind::Variable {
+                TokenKind::Variable
+            } else {
+                TokenKind::Dot
+            });
             return Some(State::InsideAction);
         }
         let mut rune;
@@ -571,13 +604,21 @@ impl Lexer<'_> {
 
     fn lex_number(&mut self) -> Option<State> {
         if !self.scan_number() {
-            let text = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
+            let text = self
+                .input
+                .get(self.start..self.pos)
+                .unwrap_or("")
+                .to_owned();
             return self.error(format!("bad number syntax: {}", go_quote(&text)));
         }
         let sign = self.peek();
         if matches!(sign, Some('+' | '-')) {
             if !self.scan_number() || !self.input.get(..self.pos).unwrap_or("").ends_with('i') {
-                let text = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
+                let text = self
+                    .input
+                    .get(self.start..self.pos)
+                    .unwrap_or("")
+                    .to_owned();
                 return self.error(format!("bad number syntax: {}", go_quote(&text)));
             }
             self.emit(TokenKind::Complex);
@@ -674,7 +715,10 @@ mod tests {
     use super::*;
 
     fn kinds(input: &str) -> Vec<TokenKind> {
-        lex(input, "", "").into_iter().map(|token| token.kind).collect()
+        lex(input, "", "")
+            .into_iter()
+            .map(|token| token.kind)
+            .collect()
     }
 
     #[test]
@@ -695,11 +739,17 @@ mod tests {
     #[test]
     fn digit_after_dot_is_a_bad_number() {
         let tokens = lex("{{ .1key }}", "", "");
-        assert_eq!(tokens.last().map(|token| token.value.as_str()), Some("bad number syntax: \".1k\""));
+        assert_eq!(
+            tokens.last().map(|token| token.value.as_str()),
+            Some("bad number syntax: \".1k\"")
+        );
     }
 
     #[test]
     fn comments_vanish() {
-        assert_eq!(kinds("x{{/* c */}}y"), vec![TokenKind::Text, TokenKind::Text, TokenKind::Eof]);
+        assert_eq!(
+            kinds("x{{/* c */}}y"),
+            vec![TokenKind::Text, TokenKind::Text, TokenKind::Eof]
+        );
     }
 }

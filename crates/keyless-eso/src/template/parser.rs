@@ -7,8 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{
-    Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NumberNode, PipeNode, Tree,
-    VariableNode,
+    Arg, BranchNode, CommandNode, FuncRef, ListNode, Node, NumberNode, PipeNode, Tree, VariableNode,
 };
 use super::error::{TemplateError, TemplateErrorKind};
 use super::funcs;
@@ -84,8 +83,13 @@ pub(crate) fn parse(
         nesting: 0,
     };
     let root = parser.parse_top()?;
-    parser.add_tree(Tree { name: name.to_owned(), root })?;
-    Ok(Parsed { trees: parser.trees })
+    parser.add_tree(Tree {
+        name: name.to_owned(),
+        root,
+    })?;
+    Ok(Parsed {
+        trees: parser.trees,
+    })
 }
 
 /// Go's `IsEmptyTree`: nothing but whitespace text.
@@ -100,10 +104,19 @@ impl Parser<'_> {
     // ----- token plumbing (Go's next/backup/peek) -----
 
     fn lex_next(&mut self) -> Token {
-        let token = self.tokens.get(self.next_token).cloned().unwrap_or_else(|| {
-            // The token list always ends with EOF or an error; past it, keep returning EOF.
-            Token { kind: TokenKind::Eof, pos: self.text.len(), value: String::new(), line: 0 }
-        });
+        let token = self
+            .tokens
+            .get(self.next_token)
+            .cloned()
+            .unwrap_or_else(|| {
+                // The token list always ends with EOF or an error; past it, keep returning EOF.
+                Token {
+                    kind: TokenKind::Eof,
+                    pos: self.text.len(),
+                    value: String::new(),
+                    line: 0,
+                }
+            });
         if self.next_token < self.tokens.len() {
             self.next_token += 1;
         }
@@ -116,11 +129,18 @@ impl Parser<'_> {
         } else {
             self.state.lookahead[0] = Some(self.lex_next());
         }
-        self.state.lookahead[self.state.peek_count].clone().unwrap_or_else(|| self.eof_token())
+        self.state.lookahead[self.state.peek_count]
+            .clone()
+            .unwrap_or_else(|| self.eof_token())
     }
 
     fn eof_token(&self) -> Token {
-        Token { kind: TokenKind::Eof, pos: self.text.len(), value: String::new(), line: 0 }
+        Token {
+            kind: TokenKind::Eof,
+            pos: self.text.len(),
+            value: String::new(),
+            line: 0,
+        }
     }
 
     fn backup(&mut self) {
@@ -181,7 +201,10 @@ impl Parser<'_> {
         if token.kind == TokenKind::Error {
             let mut extra = String::new();
             if self.state.action_line != 0 && self.state.action_line != token.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.state.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.state.action_line
+                );
                 if token.value.ends_with(" action") {
                     extra = extra[" in action".len()..].to_owned();
                 }
@@ -254,7 +277,8 @@ impl Parser<'_> {
             if self.peek().kind == TokenKind::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().kind == TokenKind::Define {
-                    self.with_tree_state("definition".to_owned(), Self::parse_definition).0?;
+                    self.with_tree_state("definition".to_owned(), Self::parse_definition)
+                        .0?;
                     continue;
                 }
                 self.backup2(delim);
@@ -285,7 +309,8 @@ impl Parser<'_> {
     }
 
     fn unquote_name(&self, token: &Token) -> ParseResult<String> {
-        let bytes = strconv::unquote(&token.value).ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
+        let bytes =
+            strconv::unquote(&token.value).ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
@@ -339,11 +364,18 @@ impl Parser<'_> {
         self.backup();
         let token = self.peek();
         let pipe = self.pipeline("command", TokenKind::RightDelim)?;
-        Ok(Item::Node(Node::Action { pos: token.pos, pipe }))
+        Ok(Item::Node(Node::Action {
+            pos: token.pos,
+            pipe,
+        }))
     }
 
     fn break_or_continue(&mut self, keyword: Token, is_break: bool) -> ParseResult<Node> {
-        let name = if is_break { "{{break}}" } else { "{{continue}}" };
+        let name = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         let token = self.next_non_space();
         if token.kind != TokenKind::RightDelim {
             return Err(self.unexpected(&token, name));
@@ -372,7 +404,11 @@ impl Parser<'_> {
 
     fn branch_control(&mut self, context: &str) -> ParseResult<Node> {
         let branch = self.parse_control(false, context)?;
-        Ok(if context == "range" { Node::Range(branch) } else { Node::With(branch) })
+        Ok(if context == "range" {
+            Node::Range(branch)
+        } else {
+            Node::With(branch)
+        })
     }
 
     fn parse_control(&mut self, allow_else_if: bool, context: &str) -> ParseResult<BranchNode> {
@@ -384,7 +420,11 @@ impl Parser<'_> {
         result
     }
 
-    fn parse_control_body(&mut self, allow_else_if: bool, context: &str) -> ParseResult<BranchNode> {
+    fn parse_control_body(
+        &mut self,
+        allow_else_if: bool,
+        context: &str,
+    ) -> ParseResult<BranchNode> {
         let pipe = self.pipeline(context, TokenKind::RightDelim)?;
         if context == "range" {
             self.state.range_depth += 1;
@@ -402,7 +442,9 @@ impl Parser<'_> {
                     // `{{else if b}}` is `{{else}}{{if b}}...{{end}}{{end}}` with one `{{end}}`.
                     self.next();
                     let nested = self.if_control()?;
-                    else_list = Some(ListNode { nodes: vec![nested] });
+                    else_list = Some(ListNode {
+                        nodes: vec![nested],
+                    });
                 } else {
                     let (list, next) = self.item_list()?;
                     match next {
@@ -417,7 +459,12 @@ impl Parser<'_> {
             }
             Item::Node(_) => {}
         }
-        Ok(BranchNode { pos: pipe.pos, pipe, list, else_list })
+        Ok(BranchNode {
+            pos: pipe.pos,
+            pipe,
+            list,
+            else_list,
+        })
     }
 
     fn block_control(&mut self) -> ParseResult<Node> {
@@ -433,10 +480,17 @@ impl Parser<'_> {
         // Go adds the block through its own tree, so a redefinition error names the line of
         // the block's last token.
         let outer = std::mem::replace(&mut self.state, inner);
-        let added = self.add_tree(Tree { name: name.clone(), root });
+        let added = self.add_tree(Tree {
+            name: name.clone(),
+            root,
+        });
         self.state = outer;
         added?;
-        Ok(Node::Template { pos: token.pos, name, pipe: Some(pipe) })
+        Ok(Node::Template {
+            pos: token.pos,
+            name,
+            pipe: Some(pipe),
+        })
     }
 
     fn template_control(&mut self) -> ParseResult<Node> {
@@ -448,7 +502,11 @@ impl Parser<'_> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, TokenKind::RightDelim)?);
         }
-        Ok(Node::Template { pos: token.pos, name, pipe })
+        Ok(Node::Template {
+            pos: token.pos,
+            name,
+            pipe,
+        })
     }
 
     fn template_name(&self, token: &Token, context: &str) -> ParseResult<String> {
@@ -461,7 +519,12 @@ impl Parser<'_> {
     /// Go's `pipeline`: declarations, then commands separated by `|`.
     fn pipeline(&mut self, context: &str, end: TokenKind) -> ParseResult<PipeNode> {
         let token = self.peek_non_space();
-        let mut pipe = PipeNode { pos: token.pos, is_assign: false, decl: Vec::new(), cmds: Vec::new() };
+        let mut pipe = PipeNode {
+            pos: token.pos,
+            is_assign: false,
+            decl: Vec::new(),
+            cmds: Vec::new(),
+        };
 
         'decls: loop {
             let variable = self.peek_non_space();
@@ -476,12 +539,12 @@ impl Parser<'_> {
                     pipe.is_assign = next.kind == TokenKind::Assign;
                     self.next_non_space();
                     pipe.decl.push(new_variable(variable.pos, &variable.value));
-                    self.state.vars.push(variable.value.clone());
+                    self.state.vars.push(variable.value);
                 }
                 TokenKind::Char if next.value == "," => {
                     self.next_non_space();
                     pipe.decl.push(new_variable(variable.pos, &variable.value));
-                    self.state.vars.push(variable.value.clone());
+                    self.state.vars.push(variable.value);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             TokenKind::Variable | TokenKind::RightDelim | TokenKind::RightParen => {
@@ -534,7 +597,11 @@ impl Parser<'_> {
         }
         for (index, command) in pipe.cmds.iter().enumerate().skip(1) {
             if let Some(
-                Arg::Bool { .. } | Arg::Dot { .. } | Arg::Nil { .. } | Arg::Number(_) | Arg::String { .. },
+                Arg::Bool { .. }
+                | Arg::Dot { .. }
+                | Arg::Nil { .. }
+                | Arg::Number(_)
+                | Arg::String { .. },
             ) = command.args.first()
             {
                 return Err(self.error(format!(
@@ -547,7 +614,10 @@ impl Parser<'_> {
     }
 
     fn command(&mut self) -> ParseResult<CommandNode> {
-        let mut command = CommandNode { pos: self.peek_non_space().pos, args: Vec::new() };
+        let mut command = CommandNode {
+            pos: self.peek_non_space().pos,
+            args: Vec::new(),
+        };
         loop {
             self.peek_non_space();
             if let Some(operand) = self.operand()? {
@@ -586,23 +656,43 @@ impl Parser<'_> {
         // Fields after a field or variable extend it (taking the position of the first added
         // field, as Go does); fields after a literal are an error; anything else is a chain.
         Ok(Some(match node {
-            Arg::Field { mut ident, spans: mut field_spans, .. } => {
+            Arg::Field {
+                mut ident,
+                spans: mut field_spans,
+                ..
+            } => {
                 ident.extend(fields);
                 field_spans.extend(spans);
-                Arg::Field { pos: chain_pos, ident, spans: field_spans }
+                Arg::Field {
+                    pos: chain_pos,
+                    ident,
+                    spans: field_spans,
+                }
             }
             Arg::Variable(mut variable) => {
                 variable.ident.extend(fields);
                 variable.spans.extend(spans);
-                Arg::Variable(VariableNode { pos: chain_pos, ..variable })
+                Arg::Variable(VariableNode {
+                    pos: chain_pos,
+                    ..variable
+                })
             }
-            Arg::Bool { .. } | Arg::String { .. } | Arg::Number(_) | Arg::Nil { .. } | Arg::Dot { .. } => {
+            Arg::Bool { .. }
+            | Arg::String { .. }
+            | Arg::Number(_)
+            | Arg::Nil { .. }
+            | Arg::Dot { .. } => {
                 return Err(self.error(format!(
                     "unexpected . after term {}",
                     go_quote(&node.to_string())
                 )));
             }
-            other => Arg::Chain { pos: chain_pos, node: Box::new(other), fields, spans },
+            other => Arg::Chain {
+                pos: chain_pos,
+                node: Box::new(other),
+                fields,
+                spans,
+            },
         }))
     }
 
@@ -614,13 +704,16 @@ impl Parser<'_> {
                     Some(definition) => FuncRef::Supported(definition),
                     None if funcs::is_eso_function(&token.value) => FuncRef::Unsupported,
                     None => {
-                        return Err(self.error(format!(
-                            "function {} not defined",
-                            go_quote(&token.value)
-                        )));
+                        return Err(
+                            self.error(format!("function {} not defined", go_quote(&token.value)))
+                        );
                     }
                 };
-                Arg::Identifier { pos: token.pos, name: token.value, func }
+                Arg::Identifier {
+                    pos: token.pos,
+                    name: token.value,
+                    func,
+                }
             }
             TokenKind::Dot => Arg::Dot { pos: token.pos },
             TokenKind::Nil => Arg::Nil { pos: token.pos },
@@ -628,9 +721,12 @@ impl Parser<'_> {
             TokenKind::Field => Arg::Field {
                 pos: token.pos,
                 ident: vec![token.value[1..].to_owned()],
-                spans: vec![token.pos..token.pos + token.value.len()],
+                spans: std::iter::once(token.pos..token.pos + token.value.len()).collect(),
             },
-            TokenKind::Bool => Arg::Bool { pos: token.pos, value: token.value == "true" },
+            TokenKind::Bool => Arg::Bool {
+                pos: token.pos,
+                value: token.value == "true",
+            },
             TokenKind::CharConstant | TokenKind::Complex | TokenKind::Number => {
                 Arg::Number(self.new_number(&token)?)
             }
@@ -643,7 +739,11 @@ impl Parser<'_> {
             TokenKind::String | TokenKind::RawString => {
                 let text = strconv::unquote(&token.value)
                     .ok_or_else(|| self.error(strconv::INVALID_SYNTAX))?;
-                Arg::String { pos: token.pos, quoted: token.value, text: text.into() }
+                Arg::String {
+                    pos: token.pos,
+                    quoted: token.value,
+                    text: text.into(),
+                }
             }
             _ => {
                 self.backup();
@@ -656,7 +756,7 @@ impl Parser<'_> {
     fn use_var(&self, pos: usize, name: &str) -> ParseResult<Arg> {
         let variable = new_variable(pos, name);
         let first = variable.ident.first().cloned().unwrap_or_default();
-        if self.state.vars.iter().any(|known| *known == first) {
+        if self.state.vars.contains(&first) {
             return Ok(Arg::Variable(variable));
         }
         Err(self.error(format!("undefined variable {}", go_quote(&first))))
@@ -692,7 +792,10 @@ impl Parser<'_> {
             }
             TokenKind::Complex => {
                 let (real, imaginary) = strconv::parse_complex(&text).ok_or_else(|| {
-                    self.error(format!("strconv.ParseFloat: parsing {}: invalid syntax", go_quote(&text)))
+                    self.error(format!(
+                        "strconv.ParseFloat: parsing {}: invalid syntax",
+                        go_quote(&text)
+                    ))
                 })?;
                 number.is_complex = true;
                 simplify_complex(&mut number, real, imaginary);
@@ -730,11 +833,13 @@ impl Parser<'_> {
             }
             number.is_float = true;
             number.float64 = float;
-            if float.fract() == 0.0 && float >= -9.223_372_036_854_776e18 && float < 9.223_372_036_854_776e18 {
+            if float.fract() == 0.0
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&float)
+            {
                 number.is_int = true;
                 number.int64 = float as i64;
             }
-            if float.fract() == 0.0 && float >= 0.0 && float < 1.844_674_407_370_955_2e19 {
+            if float.fract() == 0.0 && (0.0..1.844_674_407_370_955_2e19).contains(&float) {
                 number.is_uint = true;
             }
         }
@@ -760,7 +865,11 @@ fn simplify_complex(number: &mut NumberNode, real: f64, imaginary: f64) {
 }
 
 fn new_variable(pos: usize, name: &str) -> VariableNode {
-    VariableNode { pos, ident: vec![name.to_owned()], spans: vec![pos..pos + name.len()] }
+    VariableNode {
+        pos,
+        ident: vec![name.to_owned()],
+        spans: std::iter::once(pos..pos + name.len()).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -776,19 +885,42 @@ mod tests {
 
     #[test]
     fn reports_go_parse_errors() {
-        assert_eq!(parse_error("{{ .db-pass }}"), "template: t:1: bad character U+002D '-'");
-        assert_eq!(parse_error("{{ nosuch }}"), "template: t:1: function \"nosuch\" not defined");
+        assert_eq!(
+            parse_error("{{ .db-pass }}"),
+            "template: t:1: bad character U+002D '-'"
+        );
+        assert_eq!(
+            parse_error("{{ nosuch }}"),
+            "template: t:1: function \"nosuch\" not defined"
+        );
         assert_eq!(parse_error("{{ if .a }}"), "template: t:1: unexpected EOF");
-        assert_eq!(parse_error("{{ end }}"), "template: t:1: unexpected {{end}}");
-        assert_eq!(parse_error("{{ $x }}"), "template: t:1: undefined variable \"$x\"");
-        assert_eq!(parse_error("a\n{{ .x | 3 }}"), "template: t:2: non executable command in pipeline stage 2");
+        assert_eq!(
+            parse_error("{{ end }}"),
+            "template: t:1: unexpected {{end}}"
+        );
+        assert_eq!(
+            parse_error("{{ $x }}"),
+            "template: t:1: undefined variable \"$x\""
+        );
+        assert_eq!(
+            parse_error("a\n{{ .x | 3 }}"),
+            "template: t:2: non executable command in pipeline stage 2"
+        );
     }
 
     #[test]
     fn prints_nodes_as_go_does() {
-        let parsed = parse("t", "{{ $x := index . \"a\" | printf \"%s\" (.b) }}", "", "")
-            .expect("valid template");
+        let parsed = parse(
+            "t",
+            "{{ $x := index . \"a\" | printf \"%s\" (.b) }}",
+            "",
+            "",
+        )
+        .expect("valid template");
         let tree = &parsed.trees["t"];
-        assert_eq!(tree.root.to_string(), "{{$x := index . \"a\" | printf \"%s\" (.b)}}");
+        assert_eq!(
+            tree.root.to_string(),
+            "{{$x := index . \"a\" | printf \"%s\" (.b)}}"
+        );
     }
 }

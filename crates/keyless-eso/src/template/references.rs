@@ -3,9 +3,9 @@
 
 use std::ops::Range;
 
+use super::Template;
 use super::ast::{Arg, CommandNode, FuncRef, ListNode, Node, PipeNode};
 use super::value::GoString;
-use super::Template;
 
 /// Everything a template reads from its data and every function it calls.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,7 +175,11 @@ impl References {
     /// reads nothing): no `index`, `dig`, `get`, and no navigation into values.
     #[must_use]
     pub fn is_direct(&self) -> bool {
-        self.selectors.is_empty() && self.fields.iter().all(|field| field.on_data && !field.chained)
+        self.selectors.is_empty()
+            && self
+                .fields
+                .iter()
+                .all(|field| field.on_data && !field.chained)
     }
 
     /// Functions the template calls that this crate does not implement.
@@ -196,7 +200,9 @@ pub(crate) fn collect(template: &Template) -> References {
     let mut references = References::default();
     for (name, tree) in template.trees() {
         let top = name == template.name();
-        let mut walker = Walker { references: &mut references };
+        let mut walker = Walker {
+            references: &mut references,
+        };
         walker.list(&tree.root, top, top);
     }
     references.sort();
@@ -232,7 +238,9 @@ impl Walker<'_> {
                     self.list(else_list, dot_is_data, root_is_data);
                 }
             }
-            Node::Template { pipe: Some(pipe), .. } => self.pipe(pipe, dot_is_data, root_is_data),
+            Node::Template {
+                pipe: Some(pipe), ..
+            } => self.pipe(pipe, dot_is_data, root_is_data),
             Node::Template { pipe: None, .. }
             | Node::Text { .. }
             | Node::Break { .. }
@@ -247,12 +255,18 @@ impl Walker<'_> {
     }
 
     fn command(&mut self, command: &CommandNode, dot_is_data: bool, root_is_data: bool) {
-        if let Some(Arg::Identifier { name, func: FuncRef::Supported(_), .. }) = command.args.first()
+        if let Some(Arg::Identifier {
+            name,
+            func: FuncRef::Supported(_),
+            ..
+        }) = command.args.first()
             && name == "index"
         {
             let receiver_is_data = match command.args.get(1) {
                 Some(Arg::Dot { .. }) => dot_is_data,
-                Some(Arg::Variable(variable)) => variable.ident.len() == 1 && variable.ident[0] == "$" && root_is_data,
+                Some(Arg::Variable(variable)) => {
+                    variable.ident.len() == 1 && variable.ident[0] == "$" && root_is_data
+                }
                 _ => false,
             };
             if let Some(Arg::String { pos, quoted, text }) = command.args.get(2) {
@@ -296,8 +310,15 @@ impl Walker<'_> {
                         chained: variable.ident.len() > 2,
                     });
                 }
-                let navigates = if is_root { variable.ident.len() > 2 } else { variable.ident.len() > 1 };
-                if navigates && let (Some(first), Some(last)) = (variable.spans.first(), variable.spans.last()) {
+                let navigates = if is_root {
+                    variable.ident.len() > 2
+                } else {
+                    variable.ident.len() > 1
+                };
+                if navigates
+                    && let (Some(first), Some(last)) =
+                        (variable.spans.first(), variable.spans.last())
+                {
                     self.selector(SelectorKind::FieldOfValue, first.start..last.end);
                 }
             }
@@ -331,7 +352,9 @@ impl Walker<'_> {
     }
 
     fn selector(&mut self, kind: SelectorKind, span: Range<usize>) {
-        self.references.selectors.push(SelectorReference { kind, span });
+        self.references
+            .selectors
+            .push(SelectorReference { kind, span });
     }
 }
 

@@ -22,12 +22,18 @@ pub(crate) struct Rv {
 impl Rv {
     /// The invalid `reflect.Value` (what a missing key or an untyped nil evaluates to).
     pub(crate) fn invalid() -> Self {
-        Self { value: Value::Nil, boxed: false }
+        Self {
+            value: Value::Nil,
+            boxed: false,
+        }
     }
 
     /// A value of its concrete type.
     pub(crate) fn new(value: Value) -> Self {
-        Self { value, boxed: false }
+        Self {
+            value,
+            boxed: false,
+        }
     }
 
     /// A value held in an `interface{}` slot.
@@ -51,7 +57,10 @@ impl Rv {
     /// Go's `indirectInterface`: the concrete value inside an interface (a nil interface
     /// becomes the invalid value).
     pub(crate) fn unboxed(self) -> Self {
-        Self { value: self.value, boxed: false }
+        Self {
+            value: self.value,
+            boxed: false,
+        }
     }
 }
 

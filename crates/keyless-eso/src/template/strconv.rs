@@ -132,7 +132,7 @@ fn underscore_ok(text: &str) -> bool {
     {
         index = 2;
         saw = b'0';
-        hex = bytes[1].to_ascii_lowercase() == b'x';
+        hex = bytes[1].eq_ignore_ascii_case(&b'x');
     }
     while index < bytes.len() {
         let byte = bytes[index];
@@ -183,7 +183,9 @@ pub(crate) fn parse_uint(text: &str) -> Option<u64> {
         if digit >= base {
             return None;
         }
-        value = value.checked_mul(u64::from(base))?.checked_add(u64::from(digit))?;
+        value = value
+            .checked_mul(u64::from(base))?
+            .checked_add(u64::from(digit))?;
     }
     if saw_underscore && !underscore_ok(text) {
         return None;
@@ -230,7 +232,11 @@ pub(crate) fn parse_float(text: &str) -> FloatParse {
     };
     let lower = body.to_ascii_lowercase();
     if lower == "inf" || lower == "infinity" {
-        return FloatParse::Value(if negative { f64::NEG_INFINITY } else { f64::INFINITY });
+        return FloatParse::Value(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
     }
     if lower == "nan" {
         return FloatParse::Value(f64::NAN);
@@ -331,8 +337,15 @@ fn parse_hex_float(body: &str) -> Option<f64> {
     if exponent_digits.is_empty() || !exponent_digits.bytes().all(|byte| byte.is_ascii_digit()) {
         return None;
     }
-    let exponent: i64 = exponent_digits.parse::<i64>().unwrap_or(100_000).min(100_000);
-    let exponent = if exponent_negative { -exponent } else { exponent };
+    let exponent: i64 = exponent_digits
+        .parse::<i64>()
+        .unwrap_or(100_000)
+        .min(100_000);
+    let exponent = if exponent_negative {
+        -exponent
+    } else {
+        exponent
+    };
     if sticky {
         mantissa |= 1;
     }
@@ -361,13 +374,11 @@ pub(crate) fn parse_complex(text: &str) -> Option<(f64, f64)> {
         matches!(bytes[index], b'+' | b'-')
             && !matches!(bytes[index - 1], b'e' | b'E' | b'p' | b'P')
     })?;
-    let real = match parse_float(&body[..split]) {
-        FloatParse::Value(value) => value,
-        _ => return None,
+    let FloatParse::Value(real) = parse_float(&body[..split]) else {
+        return None;
     };
-    let imaginary = match parse_float(&body[split..]) {
-        FloatParse::Value(value) => value,
-        _ => return None,
+    let FloatParse::Value(imaginary) = parse_float(&body[split..]) else {
+        return None;
     };
     Some((real, imaginary))
 }

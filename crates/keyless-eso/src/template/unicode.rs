@@ -13,7 +13,9 @@ use regex::Regex;
 fn class_matches(cell: &'static OnceLock<Option<Regex>>, pattern: &str, rune: char) -> bool {
     let compiled = cell.get_or_init(|| Regex::new(pattern).ok());
     let mut buffer = [0u8; 4];
-    compiled.as_ref().is_some_and(|compiled| compiled.is_match(rune.encode_utf8(&mut buffer)))
+    compiled
+        .as_ref()
+        .is_some_and(|compiled| compiled.is_match(rune.encode_utf8(&mut buffer)))
 }
 
 /// Go's `unicode.IsLetter` (category L).
@@ -93,7 +95,10 @@ mod tests {
     #[test]
     fn classes_follow_go() {
         assert!(is_letter('é'));
-        assert!(!is_letter('\u{2160}'), "Roman numeral one is Nl, not a letter");
+        assert!(
+            !is_letter('\u{2160}'),
+            "Roman numeral one is Nl, not a letter"
+        );
         assert!(is_digit('٣'));
         assert!(!is_print('\u{a0}'));
         assert!(!is_print('\u{ad}'));

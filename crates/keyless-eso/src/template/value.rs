@@ -122,9 +122,9 @@ pub enum Value {
     /// `map[string]string`: ESO's data map `.` and the result of `split`.
     StrMap(Arc<BTreeMap<GoString, GoString>>),
     /// `map[string]interface {}`: `dict`, and objects read by `fromJson`/`fromYaml`.
-    Map(Arc<BTreeMap<GoString, Value>>),
+    Map(Arc<BTreeMap<GoString, Self>>),
     /// `[]interface {}`: `list`, `uniq`, `pluck`, and arrays read by `fromJson`.
-    List(Arc<Vec<Value>>),
+    List(Arc<Vec<Self>>),
     /// `[]string`: `splitList`, `keys`, `sortAlpha`.
     StrList(Arc<Vec<GoString>>),
 }
@@ -151,20 +151,25 @@ impl Value {
     pub fn from_bytes_map(data: &BTreeMap<String, Vec<u8>>) -> Self {
         let map = data
             .iter()
-            .map(|(key, value)| (GoString::from(key.as_str()), GoString::from(value.as_slice())))
+            .map(|(key, value)| {
+                (
+                    GoString::from(key.as_str()),
+                    GoString::from(value.as_slice()),
+                )
+            })
             .collect();
         Self::StrMap(Arc::new(map))
     }
 
     /// A `map[string]interface {}` value.
     #[must_use]
-    pub fn map(entries: BTreeMap<GoString, Value>) -> Self {
+    pub fn map(entries: BTreeMap<GoString, Self>) -> Self {
         Self::Map(Arc::new(entries))
     }
 
     /// A `[]interface {}` value.
     #[must_use]
-    pub fn list(items: Vec<Value>) -> Self {
+    pub fn list(items: Vec<Self>) -> Self {
         Self::List(Arc::new(items))
     }
 
@@ -234,7 +239,6 @@ impl Value {
             _ => self.length() == Some(0),
         }
     }
-
 }
 
 impl From<&str> for Value {
@@ -267,11 +271,17 @@ impl fmt::Debug for Value {
             Self::String(text) => write!(f, "String(<{} bytes>)", text.len()),
             Self::StrMap(map) => f
                 .debug_map()
-                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
+                .entries(
+                    map.iter()
+                        .map(|(key, value)| (key.to_string_lossy(), value)),
+                )
                 .finish(),
             Self::Map(map) => f
                 .debug_map()
-                .entries(map.iter().map(|(key, value)| (key.to_string_lossy(), value)))
+                .entries(
+                    map.iter()
+                        .map(|(key, value)| (key.to_string_lossy(), value)),
+                )
                 .finish(),
             Self::List(items) => f.debug_list().entries(items.iter()).finish(),
             Self::StrList(items) => f.debug_list().entries(items.iter()).finish(),
@@ -293,8 +303,14 @@ mod tests {
 
     #[test]
     fn go_type_names_match_reflect() {
-        assert_eq!(Value::Map(Arc::default()).go_type(), Some("map[string]interface {}"));
-        assert_eq!(Value::List(Arc::default()).go_type(), Some("[]interface {}"));
+        assert_eq!(
+            Value::Map(Arc::default()).go_type(),
+            Some("map[string]interface {}")
+        );
+        assert_eq!(
+            Value::List(Arc::default()).go_type(),
+            Some("[]interface {}")
+        );
         assert_eq!(Value::Nil.go_type(), None);
     }
 }

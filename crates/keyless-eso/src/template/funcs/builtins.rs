@@ -39,7 +39,13 @@ const fn builtin(
     variadic: Option<Ty>,
     call: super::CallFn,
 ) -> FuncDef {
-    FuncDef { name, params, variadic, builtin: true, call }
+    FuncDef {
+        name,
+        params,
+        variadic,
+        builtin: true,
+        call,
+    }
 }
 
 type Result = std::result::Result<Rv, FnError>;
@@ -67,10 +73,14 @@ fn length(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
         return Err(FnError::new("len of nil pointer"));
     }
     if !item.is_valid() {
-        return Err(FnError::new("reflect: call of reflect.Value.Type on zero Value"));
+        return Err(FnError::new(
+            "reflect: call of reflect.Value.Type on zero Value",
+        ));
     }
     match item.value.length() {
-        Some(length) => Ok(Rv::new(Value::Int(i64::try_from(length).unwrap_or(i64::MAX)))),
+        Some(length) => Ok(Rv::new(Value::Int(
+            i64::try_from(length).unwrap_or(i64::MAX),
+        ))),
         None => Err(FnError::new(format!(
             "len of type {}",
             item.value.go_type().unwrap_or("<nil>")
@@ -148,7 +158,10 @@ fn index(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
             }
             Value::StrMap(map) => {
                 let key = map_key(&index)?;
-                let found = map.get(key.as_bytes()).cloned().unwrap_or_else(|| GoString::from(""));
+                let found = map
+                    .get(key.as_bytes())
+                    .cloned()
+                    .unwrap_or_else(|| GoString::from(""));
                 Rv::new(Value::String(found))
             }
             Value::Map(map) => {
@@ -344,9 +357,7 @@ fn equal(first: &Value, other: &Value) -> std::result::Result<bool, FnError> {
     let other_kind = basic_kind(other);
     if first_kind != other_kind {
         return match (first_kind, other_kind) {
-            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => {
-                Ok(int_of(first) == int_of(other))
-            }
+            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => Ok(int_of(first) == int_of(other)),
             _ if !is_nil(first) && !is_nil(other) => Err(FnError::new(BAD_COMPARISON)),
             _ => Ok(false),
         };
@@ -401,8 +412,18 @@ fn eq(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn pair(args: &[Rv]) -> (Value, Value) {
-    let first = args.first().cloned().unwrap_or_else(Rv::invalid).unboxed().value;
-    let second = args.get(1).cloned().unwrap_or_else(Rv::invalid).unboxed().value;
+    let first = args
+        .first()
+        .cloned()
+        .unwrap_or_else(Rv::invalid)
+        .unboxed()
+        .value;
+    let second = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(Rv::invalid)
+        .unboxed()
+        .value;
     (first, second)
 }
 
@@ -417,9 +438,7 @@ fn less(first: &Value, second: &Value) -> std::result::Result<bool, FnError> {
     }
     if first_kind != second_kind {
         return match (first_kind, second_kind) {
-            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => {
-                Ok(int_of(first) < int_of(second))
-            }
+            (Kind::Int, Kind::Uint) | (Kind::Uint, Kind::Int) => Ok(int_of(first) < int_of(second)),
             _ => Err(FnError::new(BAD_COMPARISON)),
         };
     }

@@ -65,18 +65,24 @@ fn coalesce(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn ternary(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let condition = matches!(value_arg(args, 2), Value::Bool(true));
-    Ok(Rv::boxed(value_arg(args, if condition { 0 } else { 1 }).clone()))
+    Ok(Rv::boxed(
+        value_arg(args, if condition { 0 } else { 1 }).clone(),
+    ))
 }
 
 fn list(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    Ok(Rv::new(Value::list(args.iter().map(|arg| arg.value.clone()).collect())))
+    Ok(Rv::new(Value::list(
+        args.iter().map(|arg| arg.value.clone()).collect(),
+    )))
 }
 
 fn dict(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let mut map = BTreeMap::new();
     for pair in args.chunks(2) {
         let key = strval(&pair[0].value);
-        let value = pair.get(1).map_or_else(|| Value::from(""), |item| item.value.clone());
+        let value = pair
+            .get(1)
+            .map_or_else(|| Value::from(""), |item| item.value.clone());
         map.insert(key, value);
     }
     Ok(Rv::new(Value::map(map)))
@@ -85,7 +91,9 @@ fn dict(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 /// A Go type assertion `value.(T)` that panics with the runtime's message.
 fn assertion_error(value: &Value, asserted: &str) -> FnError {
     match value.go_type() {
-        None => FnError::new(format!("interface conversion: interface {{}} is nil, not {asserted}")),
+        None => FnError::new(format!(
+            "interface conversion: interface {{}} is nil, not {asserted}"
+        )),
         Some(concrete) => FnError::new(format!(
             "interface conversion: interface {{}} is {concrete}, not {asserted}"
         )),
@@ -96,11 +104,15 @@ fn dig(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     if args.len() < 3 {
         return Err(FnError::new("dig needs at least three arguments"));
     }
-    let (dict_arg, rest) = args.split_last().ok_or_else(|| FnError::new(NIL_DEREFERENCE))?;
+    let (dict_arg, rest) = args
+        .split_last()
+        .ok_or_else(|| FnError::new(NIL_DEREFERENCE))?;
     let Value::Map(mut current) = dict_arg.value.clone() else {
         return Err(assertion_error(&dict_arg.value, "map[string]interface {}"));
     };
-    let (fallback, key_args) = rest.split_last().ok_or_else(|| FnError::new(NIL_DEREFERENCE))?;
+    let (fallback, key_args) = rest
+        .split_last()
+        .ok_or_else(|| FnError::new(NIL_DEREFERENCE))?;
     let mut keys = Vec::with_capacity(key_args.len());
     for key in key_args {
         match &key.value {
@@ -132,12 +144,17 @@ fn dict_arg(args: &[Rv], index: usize) -> Arc<BTreeMap<GoString, Value>> {
 
 fn get(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let map = dict_arg(args, 0);
-    let found = map.get(bytes_arg(args, 1)).cloned().unwrap_or_else(|| Value::from(""));
+    let found = map
+        .get(bytes_arg(args, 1))
+        .cloned()
+        .unwrap_or_else(|| Value::from(""));
     Ok(Rv::boxed(found))
 }
 
 fn has_key(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    Ok(Rv::new(Value::Bool(dict_arg(args, 0).contains_key(bytes_arg(args, 1)))))
+    Ok(Rv::new(Value::Bool(
+        dict_arg(args, 0).contains_key(bytes_arg(args, 1)),
+    )))
 }
 
 /// The keys of every dict, each dict's keys in sorted order (Go's order is random).
@@ -166,7 +183,10 @@ fn slice_elements(value: &Value, function: &str) -> std::result::Result<Vec<Valu
         Value::Nil => Err(FnError::new(NIL_DEREFERENCE)),
         Value::List(items) => Ok(items.as_ref().clone()),
         Value::StrList(items) => Ok(items.iter().cloned().map(Value::String).collect()),
-        other => Err(FnError::new(format!("Cannot find {function} on type {}", other.go_kind()))),
+        other => Err(FnError::new(format!(
+            "Cannot find {function} on type {}",
+            other.go_kind()
+        ))),
     }
 }
 
@@ -215,7 +235,11 @@ fn slice(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     };
     let range = match (usize::try_from(start), usize::try_from(end)) {
         (Ok(start), Ok(end)) if start <= end && end <= length => start..end,
-        _ => return Err(FnError::new("reflect.Value.Slice: slice index out of bounds")),
+        _ => {
+            return Err(FnError::new(
+                "reflect.Value.Slice: slice index out of bounds",
+            ));
+        }
     };
     Ok(Rv::boxed(match value {
         Value::StrList(items) => Value::StrList(Arc::new(items[range].to_vec())),
@@ -231,7 +255,9 @@ fn first(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn last(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let items = slice_elements(value_arg(args, 0), "last")?;
-    Ok(Rv::boxed(items.into_iter().next_back().unwrap_or(Value::Nil)))
+    Ok(Rv::boxed(
+        items.into_iter().next_back().unwrap_or(Value::Nil),
+    ))
 }
 
 fn has(_: &mut CallContext<'_>, args: &[Rv]) -> Result {

@@ -39,7 +39,12 @@ fn string_result(context: &CallContext<'_>, bytes: Vec<u8>) -> Result {
 fn b64enc(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let input = text(args);
     context.ensure_size(input.len().div_ceil(3) * 4)?;
-    string_result(context, base64::engine::general_purpose::STANDARD.encode(input).into_bytes())
+    string_result(
+        context,
+        base64::engine::general_purpose::STANDARD
+            .encode(input)
+            .into_bytes(),
+    )
 }
 
 /// Sprig returns the decoder's error text as the value (ESO #1476).
@@ -54,7 +59,10 @@ fn b64dec(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 const BASE64_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base64_value(byte: u8) -> Option<u8> {
-    BASE64_ALPHABET.iter().position(|candidate| *candidate == byte).map(|position| position as u8)
+    BASE64_ALPHABET
+        .iter()
+        .position(|candidate| *candidate == byte)
+        .map(|position| position as u8)
 }
 
 /// Go's `base64.StdEncoding.DecodeString`: padded, lenient about trailing bits, skipping `\r`
@@ -139,7 +147,9 @@ fn b32enc(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     for chunk in input.chunks(5) {
         let mut block = [0u8; 5];
         block[..chunk.len()].copy_from_slice(chunk);
-        let bits = block.iter().fold(0u64, |accumulator, byte| (accumulator << 8) | u64::from(*byte));
+        let bits = block.iter().fold(0u64, |accumulator, byte| {
+            (accumulator << 8) | u64::from(*byte)
+        });
         let symbols = match chunk.len() {
             1 => 2,
             2 => 4,
@@ -171,7 +181,11 @@ fn b32dec(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 /// Go's `base32.StdEncoding.DecodeString` with its error offsets (counted after removing
 /// `\r` and `\n`).
 fn go_base32_decode(input: &[u8]) -> std::result::Result<Vec<u8>, usize> {
-    let src: Vec<u8> = input.iter().copied().filter(|byte| *byte != b'\r' && *byte != b'\n').collect();
+    let src: Vec<u8> = input
+        .iter()
+        .copied()
+        .filter(|byte| *byte != b'\r' && *byte != b'\n')
+        .collect();
     let total = src.len();
     let mut rest: &[u8] = &src;
     let mut out = Vec::new();
@@ -201,13 +215,18 @@ fn go_base32_decode(input: &[u8]) -> std::result::Result<Vec<u8>, usize> {
                 }
                 break;
             }
-            match BASE32_ALPHABET.iter().position(|candidate| *candidate == byte) {
+            match BASE32_ALPHABET
+                .iter()
+                .position(|candidate| *candidate == byte)
+            {
                 Some(value) => quantum[j] = value as u8,
                 None => return Err(total - rest.len() - 1),
             }
             j += 1;
         }
-        let bits = quantum.iter().fold(0u64, |accumulator, value| (accumulator << 5) | u64::from(*value));
+        let bits = quantum.iter().fold(0u64, |accumulator, value| {
+            (accumulator << 5) | u64::from(*value)
+        });
         let bytes = bits.to_be_bytes();
         let produced = match length {
             8 => 5,
@@ -223,11 +242,17 @@ fn go_base32_decode(input: &[u8]) -> std::result::Result<Vec<u8>, usize> {
 }
 
 fn sha1sum(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    string_result(context, hex::encode(sha1::Sha1::digest(text(args))).into_bytes())
+    string_result(
+        context,
+        hex::encode(sha1::Sha1::digest(text(args))).into_bytes(),
+    )
 }
 
 fn sha256sum(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    string_result(context, hex::encode(sha2::Sha256::digest(text(args))).into_bytes())
+    string_result(
+        context,
+        hex::encode(sha2::Sha256::digest(text(args))).into_bytes(),
+    )
 }
 
 fn any_arg(args: &[Rv]) -> &Value {

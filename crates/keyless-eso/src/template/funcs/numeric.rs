@@ -109,13 +109,20 @@ fn atoi(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
                 break;
             }
             // Go's ParseUint reports overflow as soon as it happens, before looking further.
-            match magnitude.checked_mul(10).and_then(|value| value.checked_add(u64::from(digit - b'0'))) {
+            match magnitude
+                .checked_mul(10)
+                .and_then(|value| value.checked_add(u64::from(digit - b'0')))
+            {
                 Some(value) => magnitude = value,
                 None => break,
             }
             if position + 1 == digits.len() {
                 number = if negative {
-                    if magnitude > 1 << 63 { i64::MIN } else { (magnitude as i64).wrapping_neg() }
+                    if magnitude > 1 << 63 {
+                        i64::MIN
+                    } else {
+                        (magnitude as i64).wrapping_neg()
+                    }
                 } else {
                     i64::try_from(magnitude).unwrap_or(i64::MAX)
                 };
@@ -138,7 +145,10 @@ fn float64(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn add(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    int_result(args.iter().fold(0i64, |sum, arg| sum.wrapping_add(to_int(&arg.value))))
+    int_result(
+        args.iter()
+            .fold(0i64, |sum, arg| sum.wrapping_add(to_int(&arg.value))),
+    )
 }
 
 fn add1(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -150,9 +160,13 @@ fn sub(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn mul(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    int_result(args.iter().skip(1).fold(to_int(value_arg(args, 0)), |product, arg| {
-        product.wrapping_mul(to_int(&arg.value))
-    }))
+    int_result(
+        args.iter()
+            .skip(1)
+            .fold(to_int(value_arg(args, 0)), |product, arg| {
+                product.wrapping_mul(to_int(&arg.value))
+            }),
+    )
 }
 
 const DIVIDE_BY_ZERO: &str = "runtime error: integer divide by zero";
@@ -175,12 +189,22 @@ fn modulo(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn max(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let first = to_int(value_arg(args, 0));
-    int_result(args.iter().skip(1).map(|arg| to_int(&arg.value)).fold(first, i64::max))
+    int_result(
+        args.iter()
+            .skip(1)
+            .map(|arg| to_int(&arg.value))
+            .fold(first, i64::max),
+    )
 }
 
 fn min(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let first = to_int(value_arg(args, 0));
-    int_result(args.iter().skip(1).map(|arg| to_int(&arg.value)).fold(first, i64::min))
+    int_result(
+        args.iter()
+            .skip(1)
+            .map(|arg| to_int(&arg.value))
+            .fold(first, i64::min),
+    )
 }
 
 #[cfg(test)]

@@ -21,7 +21,12 @@ pub(crate) const FUNCS: &[FuncDef] = &[
     sprig("regexMatch", &[S, S], None, regex_match),
     sprig("regexFind", &[S, S], None, regex_find),
     sprig("regexReplaceAll", &[S, S, S], None, regex_replace_all),
-    sprig("regexReplaceAllLiteral", &[S, S, S], None, regex_replace_all_literal),
+    sprig(
+        "regexReplaceAllLiteral",
+        &[S, S, S],
+        None,
+        regex_replace_all_literal,
+    ),
     sprig("regexQuoteMeta", &[S], None, regex_quote_meta),
 ];
 
@@ -42,7 +47,9 @@ fn translate(pattern: &str) -> std::result::Result<String, PatternError> {
         match character {
             '\\' => {
                 let Some(escaped) = chars.next() else {
-                    return Err(PatternError("trailing backslash at end of expression".to_owned()));
+                    return Err(PatternError(
+                        "trailing backslash at end of expression".to_owned(),
+                    ));
                 };
                 match (escaped, in_class) {
                     ('d', false) => out.push_str("[0-9]"),
@@ -122,7 +129,11 @@ fn translate(pattern: &str) -> std::result::Result<String, PatternError> {
                 }
                 if valid && closed {
                     let counts: Vec<&str> = repeat[1..repeat.len() - 1].split(',').collect();
-                    let too_large = counts.iter().any(|count| count.parse::<u32>().map_or(!count.is_empty(), |count| count > 1000));
+                    let too_large = counts.iter().any(|count| {
+                        count
+                            .parse::<u32>()
+                            .map_or(!count.is_empty(), |count| count > 1000)
+                    });
                     if too_large {
                         return Err(PatternError("invalid repeat count".to_owned()));
                     }
@@ -151,7 +162,12 @@ fn translate(pattern: &str) -> std::result::Result<String, PatternError> {
 /// Go's `quote` helper of `regexp`: backquoted when possible.
 fn go_regexp_quote(pattern: &[u8]) -> String {
     let backquotable = std::str::from_utf8(pattern).is_ok_and(|text| {
-        text.chars().all(|character| character != '`' && character != '\u{FEFF}' && (character >= ' ' || character == '\t') && character != '\u{7f}')
+        text.chars().all(|character| {
+            character != '`'
+                && character != '\u{FEFF}'
+                && (character >= ' ' || character == '\t')
+                && character != '\u{7f}'
+        })
     });
     if backquotable {
         format!("`{}`", String::from_utf8_lossy(pattern))
@@ -211,19 +227,26 @@ fn regex_match(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn regex_find(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let regex = compile(bytes_arg(args, 0))?;
-    let found = regex.find(bytes_arg(args, 1)).map(|found| found.as_bytes().to_vec()).unwrap_or_default();
+    let found = regex
+        .find(bytes_arg(args, 1))
+        .map(|found| found.as_bytes().to_vec())
+        .unwrap_or_default();
     string_result(context, found)
 }
 
 fn regex_replace_all(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let regex = compile(bytes_arg(args, 0))?;
-    let replaced = regex.replace_all(bytes_arg(args, 1), bytes_arg(args, 2)).into_owned();
+    let replaced = regex
+        .replace_all(bytes_arg(args, 1), bytes_arg(args, 2))
+        .into_owned();
     string_result(context, replaced)
 }
 
 fn regex_replace_all_literal(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let regex = compile(bytes_arg(args, 0))?;
-    let replaced = regex.replace_all(bytes_arg(args, 1), NoExpand(bytes_arg(args, 2))).into_owned();
+    let replaced = regex
+        .replace_all(bytes_arg(args, 1), NoExpand(bytes_arg(args, 2)))
+        .into_owned();
     string_result(context, replaced)
 }
 
@@ -248,7 +271,10 @@ mod tests {
     fn translates_ascii_classes() {
         let regex = compile(br"^\d+\s\w$").expect("valid pattern");
         assert!(regex.is_match(b"12 a"));
-        assert!(!regex.is_match("١٢ a".as_bytes()), "Arabic digits are not \\d in Go");
+        assert!(
+            !regex.is_match("١٢ a".as_bytes()),
+            "Arabic digits are not \\d in Go"
+        );
         assert!(compile(b"a{1001}").is_err());
         assert!(compile(br"\Qa.b\E").expect("valid").is_match(b"a.b"));
     }

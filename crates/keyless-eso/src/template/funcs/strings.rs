@@ -105,7 +105,11 @@ fn title(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     }
     let mut previous = ' ';
     let out = map_runes(text, |rune| {
-        let mapped = if is_separator(previous) { to_title(rune) } else { rune };
+        let mapped = if is_separator(previous) {
+            to_title(rune)
+        } else {
+            rune
+        };
         previous = rune;
         mapped
     });
@@ -228,7 +232,12 @@ pub(crate) fn replace_all(
 }
 
 fn replace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let out = replace_all(context, bytes_arg(args, 2), bytes_arg(args, 0), bytes_arg(args, 1))?;
+    let out = replace_all(
+        context,
+        bytes_arg(args, 2),
+        bytes_arg(args, 0),
+        bytes_arg(args, 1),
+    )?;
     string_result(context, out)
 }
 
@@ -273,7 +282,11 @@ pub(crate) fn repeat_bytes(
     Ok(text.repeat(count))
 }
 
-fn indent_bytes(context: &CallContext<'_>, spaces: i64, text: &[u8]) -> std::result::Result<Vec<u8>, FnError> {
+fn indent_bytes(
+    context: &CallContext<'_>,
+    spaces: i64,
+    text: &[u8],
+) -> std::result::Result<Vec<u8>, FnError> {
     let pad = repeat_bytes(context, b" ", spaces)?;
     let mut separator = b"\n".to_vec();
     separator.extend_from_slice(&pad);
@@ -290,7 +303,11 @@ fn indent(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn nindent(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let mut out = b"\n".to_vec();
-    out.extend_from_slice(&indent_bytes(context, int_arg(args, 0), bytes_arg(args, 1))?);
+    out.extend_from_slice(&indent_bytes(
+        context,
+        int_arg(args, 0),
+        bytes_arg(args, 1),
+    )?);
     string_result(context, out)
 }
 
@@ -315,7 +332,10 @@ fn repeat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|window| window == needle)
+    needle.is_empty()
+        || haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }
 
 fn contains(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -385,9 +405,15 @@ fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let separator = bytes_arg(args, 0);
     let parts = strslice(args.get(1).map_or(&Value::Nil, |arg| &arg.value));
     let size = parts.iter().map(GoString::len).sum::<usize>()
-        + separator.len().saturating_mul(parts.len().saturating_sub(1));
+        + separator
+            .len()
+            .saturating_mul(parts.len().saturating_sub(1));
     context.ensure_size(size)?;
-    let joined = parts.iter().map(GoString::as_bytes).collect::<Vec<_>>().join(separator);
+    let joined = parts
+        .iter()
+        .map(GoString::as_bytes)
+        .collect::<Vec<_>>()
+        .join(separator);
     string_result(context, joined)
 }
 
