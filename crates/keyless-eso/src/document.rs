@@ -46,6 +46,8 @@ pub struct Document {
     resources: Vec<Resource>,
     diagnostics: Vec<Diagnostic>,
     sensitive: Vec<Range<usize>>,
+    /// Byte offset of the start of every line, for turning offsets into line:column.
+    line_starts: Vec<usize>,
 }
 
 /// One YAML document of a [`Document`].
@@ -124,7 +126,11 @@ impl Document {
             resources: Vec::new(),
             diagnostics: Vec::new(),
             sensitive: Vec::new(),
+            line_starts: Vec::new(),
         };
+        document.line_starts = std::iter::once(0)
+            .chain(document.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         for raw in parse_stream(&document.text) {
             let span = Span {
                 line: raw.first_line,
@@ -143,7 +149,13 @@ impl Document {
             let mut found = Vec::new();
             match raw.tree {
                 Ok(tree) => {
-                    load_resource(&mut resource, tree, &mut found, &mut document.sensitive);
+                    load_resource(
+                        &document.text,
+                        &mut resource,
+                        tree,
+                        &mut found,
+                        &mut document.sensitive,
+                    );
                 }
                 Err(problem) => found.push(yaml_problem(&problem)),
             }
@@ -248,6 +260,27 @@ impl Document {
         walk.key.map_or(walk.node.span, |key| key.span)
     }
 
+    /// The place of a byte range of the file (line and character column of its start).
+    pub fn span_at(&self, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_index = self
+            .line_starts
+            .partition_point(|start| *start <= offset)
+            .saturating_sub(1);
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let line = line_index + 1;
+        let column = self.text[line_start..offset].chars().count() + 1;
+        Span {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+            offset,
+            len: len.min(self.text.len() - offset),
+        }
+    }
+
     /// Byte ranges whose text must not be shown (values of Secret `data`/`stringData`).
     pub(crate) fn sensitive_ranges(&self) -> &[Range<usize>] {
         &self.sensitive
@@ -309,6 +342,7 @@ const ESO_UNMODELLED_KINDS: [&str; 3] =
     ["ClusterExternalSecret", "PushSecret", "ClusterPushSecret"];
 
 fn load_resource(
+    text: &str,
     resource: &mut Resource,
     tree: Node,
     found: &mut Vec<Diagnostic>,
@@ -329,7 +363,7 @@ fn load_resource(
         return;
     }
 
-    report_duplicate_keys(&tree, &FieldPath::root(), found);
+    report_key_problems(text, &tree, &mut FieldPath::root(), found);
     resource.api_version = tree
         .get("apiVersion")
         .and_then(Node::as_str)
@@ -358,23 +392,47 @@ fn article(node: &Node) -> &'static str {
     }
 }
 
-fn report_duplicate_keys(node: &Node, path: &FieldPath, found: &mut Vec<Diagnostic>) {
+/// Reports repeated keys and keys that Kubernetes' YAML 1.1 reading turns into other text.
+/// `path` is extended and restored while walking, so nothing is allocated per node.
+fn report_key_problems(text: &str, node: &Node, path: &mut FieldPath, found: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
             for (position, (key, value)) in entries.iter().enumerate() {
+                let key_name = key.key_text();
                 let first = entries[..position]
                     .iter()
-                    .find(|(earlier, _)| earlier.value == key.value);
-                let key_name = key
-                    .as_str()
-                    .map_or_else(|| format!("{:?}", key.value), str::to_owned);
+                    .find(|(earlier, _)| earlier.key_text() == key_name);
+                if !matches!(key.value, Value::Str(_)) {
+                    let written = text
+                        .get(key.span.offset..key.span.offset + key.span.len)
+                        .unwrap_or_default();
+                    if !written.is_empty() && written != key_name {
+                        found.push(
+                            Diagnostic::new(
+                                Rule::InvalidType,
+                                format!(
+                                    "key `{written}` is read as the {} `{key_name}`, so \
+                                    Kubernetes names it `{key_name}`",
+                                    key.type_name()
+                                ),
+                            )
+                            .at_path(path.key(key_name.as_ref()))
+                            .at_span(key.span)
+                            .with_severity(Severity::Warning)
+                            .with_help(format!(
+                                "quote the key to keep it as written: \
+                                `\"{written}\":`"
+                            )),
+                        );
+                    }
+                }
                 if let Some((earlier, _)) = first {
                     found.push(
                         Diagnostic::new(
                             Rule::DuplicateYamlKey,
                             format!("key `{key_name}` appears again in the same mapping"),
                         )
-                        .at_path(path.key(key_name.clone()))
+                        .at_path(path.key(key_name.as_ref()))
                         .at_span(key.span)
                         .with_help(format!(
                             "the first `{key_name}` is at line {}; Kubernetes keeps only the \
@@ -383,12 +441,20 @@ fn report_duplicate_keys(node: &Node, path: &FieldPath, found: &mut Vec<Diagnost
                         )),
                     );
                 }
-                report_duplicate_keys(value, &path.key(key_name), found);
+                if matches!(value.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push_key(key_name.as_ref());
+                    report_key_problems(text, value, path, found);
+                    path.pop();
+                }
             }
         }
         Value::Seq(items) => {
             for (index, item) in items.iter().enumerate() {
-                report_duplicate_keys(item, &path.index(index), found);
+                if matches!(item.value, Value::Map(_) | Value::Seq(_)) {
+                    path.push_index(index);
+                    report_key_problems(text, item, path, found);
+                    path.pop();
+                }
             }
         }
         _ => {}

@@ -38,22 +38,21 @@ impl FieldPath {
         let mut path = Self::root();
         let mut rest = text;
         while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix("[\"") {
-                if let Some(end) = after.find("\"]") {
-                    path.segments
-                        .push(PathSegment::Key(after[..end].replace("\\\"", "\"")));
-                    rest = &after[end + 2..];
-                    continue;
-                }
+            if let Some(after) = rest.strip_prefix("[\"")
+                && let Some(end) = after.find("\"]")
+            {
+                path.segments
+                    .push(PathSegment::Key(after[..end].replace("\\\"", "\"")));
+                rest = &after[end + 2..];
+                continue;
             }
-            if let Some(after) = rest.strip_prefix('[') {
-                if let Some(end) = after.find(']') {
-                    if let Ok(index) = after[..end].parse() {
-                        path.segments.push(PathSegment::Index(index));
-                        rest = &after[end + 1..];
-                        continue;
-                    }
-                }
+            if let Some(after) = rest.strip_prefix('[')
+                && let Some(end) = after.find(']')
+                && let Ok(index) = after[..end].parse()
+            {
+                path.segments.push(PathSegment::Index(index));
+                rest = &after[end + 1..];
+                continue;
             }
             let rest_trimmed = rest.strip_prefix('.').unwrap_or(rest);
             let end = rest_trimmed.find(['.', '[']).unwrap_or(rest_trimmed.len());
@@ -93,6 +92,11 @@ impl FieldPath {
     /// Appends an index in place.
     pub fn push_index(&mut self, index: usize) {
         self.segments.push(PathSegment::Index(index));
+    }
+
+    /// Removes the last step.
+    pub fn pop(&mut self) -> Option<PathSegment> {
+        self.segments.pop()
     }
 
     /// The steps from the root.

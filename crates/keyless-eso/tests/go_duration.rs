@@ -98,7 +98,9 @@ proptest! {
     }
 
     #[test]
-    fn grammar_shaped_text_never_panics(text in "[-+]?([0-9]{0,21}(\\.[0-9]{0,21})?(ns|us|µs|μs|ms|s|m|h|d)){1,4}") {
+    fn grammar_shaped_text_never_panics(
+        text in "[-+]?([0-9]{0,21}(\\.[0-9]{0,21})?(ns|us|µs|μs|ms|s|m|h|d)){1,4}",
+    ) {
         if let Ok(duration) = text.parse::<GoDuration>() {
             let reparsed: GoDuration = duration.to_string().parse().expect("canonical parses");
             prop_assert_eq!(reparsed, duration);

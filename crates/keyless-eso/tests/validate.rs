@@ -2,8 +2,8 @@
 //! expected code at the expected line:column and field path.
 
 use keyless_eso::{
-    Document, KnownStore, Manifest, Options, RenderOptions, SecretStoreKind, Severity,
-    render_json, render_text, validate,
+    Document, KnownStore, Manifest, Options, RenderOptions, SecretStoreKind, Severity, render_json,
+    render_text, validate,
 };
 
 /// `(code, line, column, path)` of every diagnostic.
@@ -44,7 +44,10 @@ fn es(spec_tail: &str) -> String {
 
 #[test]
 fn runbook_external_secret_v1_is_clean() {
-    assert_eq!(findings(&fixture("runbook-v1.yaml"), &team_options()), vec![]);
+    assert_eq!(
+        findings(&fixture("runbook-v1.yaml"), &team_options()),
+        vec![]
+    );
 }
 
 #[test]
@@ -54,14 +57,20 @@ fn runbook_external_secret_v1beta1_only_warns_about_the_version() {
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0].code(), "deprecated-api-version");
     assert_eq!(diagnostics[0].severity, Severity::Warning);
-    assert_eq!((diagnostics[0].span.line, diagnostics[0].span.column), (2, 13));
+    assert_eq!(
+        (diagnostics[0].span.line, diagnostics[0].span.column),
+        (2, 13)
+    );
 
     // Converted to v1: the model says v1 and serialises as v1.
     let Some(Manifest::ExternalSecret(es)) = document.resources()[0].manifest() else {
         panic!("not read as an ExternalSecret");
     };
     assert_eq!(es.api_version, "external-secrets.io/v1");
-    assert_eq!(es.spec.refresh_interval.as_ref().map(|d| d.as_nanos()), Some(60_000_000_000));
+    assert_eq!(
+        es.spec.refresh_interval.as_ref().map(|d| d.as_nanos()),
+        Some(60_000_000_000)
+    );
     assert_eq!(es.target_secret_name(), Some("my-service"));
 }
 
@@ -69,7 +78,9 @@ fn runbook_external_secret_v1beta1_only_warns_about_the_version() {
 fn team_cluster_store_is_clean_and_resolves() {
     let store = Document::parse("store.yaml", fixture("cluster-store.yaml"));
     assert_eq!(validate(&store, &Options::new()), vec![]);
-    let options = Options::new().with_key_prefix("/mdapi/").with_stores_from(&store);
+    let options = Options::new()
+        .with_key_prefix("/mdapi/")
+        .with_stores_from(&store);
     assert_eq!(findings(&fixture("runbook-v1.yaml"), &options), vec![]);
 }
 
@@ -78,7 +89,12 @@ fn eso_documentation_akeyless_examples_are_clean() {
     let document = Document::parse("docs.yaml", fixture("eso-docs-akeyless.yaml"));
     let options = Options::new().with_stores_from(&document);
     let diagnostics = validate(&document, &options);
-    assert_eq!(diagnostics, vec![], "{}", render_text(&document, &diagnostics, RenderOptions::plain()));
+    assert_eq!(
+        diagnostics,
+        vec![],
+        "{}",
+        render_text(&document, &diagnostics, RenderOptions::plain())
+    );
     assert_eq!(document.external_secrets().count(), 2);
     assert_eq!(document.stores().count(), 2);
 }
@@ -87,19 +103,36 @@ fn eso_documentation_akeyless_examples_are_clean() {
 fn broken_runbook_variants_point_at_the_line() {
     let options = team_options();
     let cases: [(&str, &str, (&str, u32, u32, &str)); 6] = [
-        ("refreshInterval: 1m", "refreshInterval: 5d",
-            ("invalid-duration", 8, 20, "spec.refreshInterval")),
-        ("name: cm-akeyless", "name: cm-akeyles",
-            ("store-not-found", 10, 11, "spec.secretStoreRef.name")),
-        ("secretKey: OTHER_VAR", "secretKey: MY_VAR",
-            ("duplicate-secret-key", 18, 18, "spec.data[1].secretKey")),
-        ("key: /mdapi/my-service/my-secret/OTHER_VAR", "key: /mdapi-old/OTHER_VAR",
-            ("key-prefix", 20, 14, "spec.data[1].remoteRef.key")),
-        ("kind: ClusterSecretStore", "kind: ClusterSecretstore",
-            ("invalid-enum", 11, 11, "spec.secretStoreRef.kind")),
-        ("      remoteRef:\n        key: /mdapi/my-service/my-secret/MY_VAR",
+        (
+            "refreshInterval: 1m",
+            "refreshInterval: 5d",
+            ("invalid-duration", 8, 20, "spec.refreshInterval"),
+        ),
+        (
+            "name: cm-akeyless",
+            "name: cm-akeyles",
+            ("store-not-found", 10, 11, "spec.secretStoreRef.name"),
+        ),
+        (
+            "secretKey: OTHER_VAR",
+            "secretKey: MY_VAR",
+            ("duplicate-secret-key", 18, 18, "spec.data[1].secretKey"),
+        ),
+        (
+            "key: /mdapi/my-service/my-secret/OTHER_VAR",
+            "key: /mdapi-old/OTHER_VAR",
+            ("key-prefix", 20, 14, "spec.data[1].remoteRef.key"),
+        ),
+        (
+            "kind: ClusterSecretStore",
+            "kind: ClusterSecretstore",
+            ("invalid-enum", 11, 11, "spec.secretStoreRef.kind"),
+        ),
+        (
+            "      remoteRef:\n        key: /mdapi/my-service/my-secret/MY_VAR",
             "      remoteref:\n        key: /mdapi/my-service/my-secret/MY_VAR",
-            ("unknown-field", 16, 7, "spec.data[0].remoteref")),
+            ("unknown-field", 16, 7, "spec.data[0].remoteref"),
+        ),
     ];
     let clean = fixture("runbook-v1.yaml");
     for (from, to, (code, line, column, path)) in cases {
@@ -115,56 +148,141 @@ fn broken_runbook_variants_point_at_the_line() {
 
 #[test]
 fn unknown_field_suggests_the_right_spelling() {
-    let document = Document::parse("t.yaml", es("  data:\n    - secretkey: A\n      remoteRef: {key: /mdapi/a}\n"));
+    let document = Document::parse(
+        "t.yaml",
+        es("  data:\n    - secretkey: A\n      remoteRef: {key: /mdapi/a}\n"),
+    );
     let diagnostics = validate(&document, &team_options());
-    let unknown = diagnostics.iter().find(|d| d.code() == "unknown-field").expect("reported");
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d.code() == "unknown-field")
+        .expect("reported");
     assert_eq!(unknown.help.as_deref(), Some("did you mean `secretKey`?"));
-    assert!(diagnostics.iter().any(|d| d.code() == "required-field" && d.path.to_string() == "spec.data[0].secretKey"));
+    let required = diagnostics.iter().find(|d| d.code() == "required-field");
+    assert_eq!(
+        required.map(|d| d.path.to_string()),
+        Some("spec.data[0].secretKey".to_owned())
+    );
 }
 
 #[test]
 fn one_bad_value_does_not_hide_the_others() {
-    let text = es("  refreshInterval: 3600\n  target:\n    creationPolicy: Owne\n    deletionPolicy: Delete\n  data:\n    - secretKey: a/b\n      remoteRef: {key: /mdapi/a}\n");
+    let text = es(
+        "  refreshInterval: 3600\n  target:\n    creationPolicy: Owne\n    deletionPolicy: \
+            Delete\n  data:\n    - secretKey: a/b\n      remoteRef: {key: /mdapi/a}\n",
+    );
     let found = findings(&text, &team_options());
     let codes: Vec<_> = found.iter().map(|f| f.0).collect();
-    assert_eq!(codes, ["invalid-type", "invalid-enum", "invalid-secret-key"], "{found:#?}");
+    assert_eq!(
+        codes,
+        ["invalid-type", "invalid-enum", "invalid-secret-key"],
+        "{found:#?}"
+    );
     assert_eq!(found[0].1..=found[0].2, 9..=20);
 }
 
 #[test]
 fn webhook_rules() {
     let options = team_options();
-    let conflict = es("  target:\n    creationPolicy: Merge\n    deletionPolicy: Delete\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n");
-    assert_eq!(findings(&conflict, &options), [("policy-conflict", 11, 21, "spec.target.deletionPolicy".to_owned())]);
+    let conflict = es(
+        "  target:\n    creationPolicy: Merge\n    deletionPolicy: Delete\n  data:\n    - \
+            secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+    );
+    assert_eq!(
+        findings(&conflict, &options),
+        [(
+            "policy-conflict",
+            11,
+            21,
+            "spec.target.deletionPolicy".to_owned()
+        )]
+    );
 
     let no_data = es("  target:\n    name: app\n");
-    assert_eq!(findings(&no_data, &options), [("no-data", 5, 1, "spec".to_owned())]);
+    assert_eq!(
+        findings(&no_data, &options),
+        [("no-data", 5, 1, "spec".to_owned())]
+    );
 
-    let both = es("  dataFrom:\n    - extract: {key: /mdapi/a}\n      find: {path: /mdapi/, name: {regexp: x}}\n");
-    assert_eq!(findings(&both, &options), [("data-from-source", 10, 7, "spec.dataFrom[0]".to_owned())]);
+    let both = es(
+        "  dataFrom:\n    - extract: {key: /mdapi/a}\n      find: {path: /mdapi/, name: {regexp: \
+            x}}\n",
+    );
+    assert_eq!(
+        findings(&both, &options),
+        [("data-from-source", 10, 7, "spec.dataFrom[0]".to_owned())]
+    );
 
-    let bootstrap = es("  target:\n    template:\n      type: bootstrap.kubernetes.io/token\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n");
-    assert_eq!(findings(&bootstrap, &options), [("forbidden-secret-type", 11, 13, "spec.target.template.type".to_owned())]);
+    let bootstrap = es(
+        "  target:\n    template:\n      type: bootstrap.kubernetes.io/token\n  data:\n    - \
+            secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+    );
+    assert_eq!(
+        findings(&bootstrap, &options),
+        [(
+            "forbidden-secret-type",
+            11,
+            13,
+            "spec.target.template.type".to_owned()
+        )]
+    );
 
-    let target = es("  target:\n    template:\n      templateFrom:\n        - literal: 'a: b'\n          target: Spec\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n");
-    assert_eq!(findings(&target, &options), [("template-from-target", 13, 19, "spec.target.template.templateFrom[0].target".to_owned())]);
+    let target = es(
+        "  target:\n    template:\n      templateFrom:\n        - literal: 'a: b'\n          \
+            target: Spec\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+    );
+    assert_eq!(
+        findings(&target, &options),
+        [(
+            "template-from-target",
+            13,
+            19,
+            "spec.target.template.templateFrom[0].target".to_owned()
+        )]
+    );
 
-    let rewrite = es("  dataFrom:\n    - find: {path: /mdapi/svc/, name: {regexp: '.*'}}\n      rewrite:\n        - regexp: {source: '(a', target: x}\n          transform: {template: x}\n");
+    let rewrite = es(
+        "  dataFrom:\n    - find: {path: /mdapi/svc/, name: {regexp: '.*'}}\n      rewrite:\n        \
+            - regexp: {source: '(a', target: x}\n          transform: {template: x}\n",
+    );
     let found = findings(&rewrite, &options);
-    assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), ["rewrite-one-of", "invalid-regexp"], "{found:#?}");
+    assert_eq!(
+        found.iter().map(|f| f.0).collect::<Vec<_>>(),
+        ["rewrite-one-of", "invalid-regexp"],
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn akeyless_pitfalls() {
     let options = team_options();
-    let text = es("  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a, property: 'us*', version: v3, metadataPolicy: Fetch}\n  dataFrom:\n    - find: {path: /mdapi/, name: {regexp: '^/mdapi/x'}, tags: {env: prod}}\n");
-    let codes: Vec<_> = findings(&text, &options).into_iter().map(|f| (f.0, f.3)).collect();
-    assert_eq!(codes, [
-        ("gjson-property", "spec.data[0].remoteRef.property".to_owned()),
-        ("akeyless-version", "spec.data[0].remoteRef.version".to_owned()),
-        ("metadata-policy", "spec.data[0].remoteRef.metadataPolicy".to_owned()),
-        ("akeyless-find", "spec.dataFrom[0].find.tags".to_owned()),
-    ]);
+    let text = es(
+        "  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a, property: 'us*', version: \
+            v3, metadataPolicy: Fetch}\n  dataFrom:\n    - find: {path: /mdapi/, name: {regexp: \
+            '^/mdapi/x'}, tags: {env: prod}}\n",
+    );
+    let codes: Vec<_> = findings(&text, &options)
+        .into_iter()
+        .map(|f| (f.0, f.3))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "gjson-property",
+                "spec.data[0].remoteRef.property".to_owned()
+            ),
+            (
+                "akeyless-version",
+                "spec.data[0].remoteRef.version".to_owned()
+            ),
+            (
+                "metadata-policy",
+                "spec.data[0].remoteRef.metadataPolicy".to_owned()
+            ),
+            ("akeyless-find", "spec.dataFrom[0].find.tags".to_owned()),
+        ]
+    );
 
     // The same ExternalSecret against a store known not to be Akeyless: no Akeyless rules.
     let vault = Options::new().with_store(
@@ -185,37 +303,99 @@ spec:
 
 #[test]
 fn store_url_and_auth_rules() {
-    let trailing = format!("{STORE_HEAD}      akeylessGWApiURL: https://cm.example/akeyless-api/v2/\n      authSecretRef:\n        kubernetesAuth: {{accessID: p-1, k8sConfName: c, serviceAccountRef: {{name: eso, namespace: eso}}}}\n");
+    let trailing = format!(
+        "{STORE_HEAD}      akeylessGWApiURL: https://cm.example/akeyless-api/v2/\n      \
+            authSecretRef:\n        kubernetesAuth: {{accessID: p-1, k8sConfName: c, \
+            serviceAccountRef: {{name: eso, namespace: eso}}}}\n"
+    );
     let document = Document::parse("s.yaml", trailing.as_str());
     let diagnostics = validate(&document, &Options::new());
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
     assert_eq!(diagnostics[0].code(), "akeyless-url-rewrite");
-    assert_eq!((diagnostics[0].span.line, diagnostics[0].span.column), (8, 25));
-    assert!(diagnostics[0].message.contains("dropping `/akeyless-api`"), "{}", diagnostics[0].message);
-    assert!(diagnostics[0].help.as_deref().unwrap_or_default().contains("without the trailing slash"));
+    assert_eq!(
+        (diagnostics[0].span.line, diagnostics[0].span.column),
+        (8, 25)
+    );
+    assert!(
+        diagnostics[0].message.contains("dropping `/akeyless-api`"),
+        "{}",
+        diagnostics[0].message
+    );
+    assert!(
+        diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("without the trailing slash")
+    );
 
-    let bad_url = format!("{STORE_HEAD}      akeylessGWApiURL: cm.example/v2\n      authSecretRef:\n        kubernetesAuth: {{accessID: '', k8sConfName: c}}\n");
-    let codes: Vec<_> = findings(&bad_url, &Options::new()).into_iter().map(|f| (f.0, f.3)).collect();
-    assert_eq!(codes, [
-        ("akeyless-url", "spec.provider.akeyless.akeylessGWApiURL".to_owned()),
-        ("akeyless-auth", "spec.provider.akeyless.authSecretRef.kubernetesAuth.accessID".to_owned()),
-    ]);
+    let bad_url = format!(
+        "{STORE_HEAD}      akeylessGWApiURL: cm.example/v2\n      authSecretRef:\n        \
+            kubernetesAuth: {{accessID: '', k8sConfName: c}}\n"
+    );
+    let codes: Vec<_> = findings(&bad_url, &Options::new())
+        .into_iter()
+        .map(|f| (f.0, f.3))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "akeyless-url",
+                "spec.provider.akeyless.akeylessGWApiURL".to_owned()
+            ),
+            (
+                "akeyless-auth",
+                "spec.provider.akeyless.authSecretRef.kubernetesAuth.accessID".to_owned()
+            ),
+        ]
+    );
 
-    let no_namespace = format!("{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, key: id}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n");
+    let no_namespace = format!(
+        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, \
+            key: id}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n"
+    );
     let found = findings(&no_namespace, &Options::new());
-    assert_eq!(found, [("selector-namespace", 10, 11, "spec.provider.akeyless.authSecretRef.secretRef.accessID".to_owned())], "{found:#?}");
+    assert_eq!(
+        found,
+        [(
+            "selector-namespace",
+            10,
+            11,
+            "spec.provider.akeyless.authSecretRef.secretRef.accessID".to_owned()
+        )],
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn k8s_access_type_through_secret_ref() {
-    let text = format!("{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, key: id, namespace: eso}}\n          accessType: {{name: creds, key: type, namespace: eso}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {{name: creds, namespace: eso}}\nstringData: {{id: p-abc, type: k8s}}\n");
+    let text = format!(
+        "{STORE_HEAD}      authSecretRef:\n        secretRef:\n          accessID: {{name: creds, \
+            key: id, namespace: eso}}\n          accessType: {{name: creds, key: type, namespace: \
+            eso}}\n---\napiVersion: v1\nkind: Secret\nmetadata: {{name: creds, namespace: \
+            eso}}\nstringData: {{id: p-abc, type: k8s}}\n"
+    );
     let found = findings(&text, &Options::new());
-    assert_eq!(found, [("akeyless-access-type", 11, 11, "spec.provider.akeyless.authSecretRef.secretRef.accessType".to_owned())], "{found:#?}");
+    assert_eq!(
+        found,
+        [(
+            "akeyless-access-type",
+            11,
+            11,
+            "spec.provider.akeyless.authSecretRef.secretRef.accessType".to_owned()
+        )],
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn loader_problems_are_diagnostics() {
-    let text = "apiVersion: v1\nkind: ExternalSecret\n---\n- a list\n---\napiVersion: external-secrets.io/v1alpha1\nkind: ExternalSecret\n---\nkind: Deployment\napiVersion: apps/v1\n---\na: [unclosed\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecrets\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nkind: SecretStore\n";
+    let text = "apiVersion: v1\nkind: ExternalSecret\n---\n- a list\n---\napiVersion: \
+        external-secrets.io/v1alpha1\nkind: ExternalSecret\n---\nkind: Deployment\napiVersion: \
+        apps/v1\n---\na: [unclosed\n---\napiVersion: external-secrets.io/v1\nkind: \
+        ExternalSecrets\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nkind: \
+        SecretStore\n";
     let found = findings(text, &Options::new());
     let codes: Vec<_> = found.iter().map(|f| (f.0, f.1, f.2)).collect();
     let expected = [
@@ -235,18 +415,29 @@ fn loader_problems_are_diagnostics() {
 
 #[test]
 fn alias_bomb_is_a_diagnostic() {
-    let mut text = String::from("apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x}\nbomb0: &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut text = String::from(
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: {name: x}\nbomb0: \
+            &b0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for level in 1..10 {
         let p = level - 1;
-        text.push_str(&format!("bomb{level}: &b{level} [*b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}]\n"));
+        text.push_str(&format!(
+            "bomb{level}: &b{level} [*b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, \
+            *b{p}, *b{p}, *b{p}]\n"
+        ));
     }
     let found = findings(&text, &Options::new());
-    assert_eq!(found.iter().map(|f| f.0).collect::<Vec<_>>(), ["yaml-limit"], "{found:#?}");
+    assert_eq!(
+        found.iter().map(|f| f.0).collect::<Vec<_>>(),
+        ["yaml-limit"],
+        "{found:#?}"
+    );
 }
 
 #[test]
 fn secret_data_is_masked_in_snippets() {
-    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  bad/key: c3VwZXJzZWNyZXQ=\n  ok: '!!!notbase64'\n";
+    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  bad/key: \
+        c3VwZXJzZWNyZXQ=\n  ok: '!!!notbase64'\n";
     let document = Document::parse("s.yaml", text);
     let diagnostics = validate(&document, &Options::new());
     let rendered = render_text(&document, &diagnostics, RenderOptions::plain());
@@ -254,12 +445,21 @@ fn secret_data_is_masked_in_snippets() {
     assert!(!rendered.contains("notbase64"), "{rendered}");
     assert!(rendered.contains("invalid-base64"), "{rendered}");
     let json = render_json(&diagnostics).expect("json");
-    assert!(!json.contains("c3VwZXJzZWNyZXQ") && !json.contains("notbase64"), "{json}");
+    assert!(
+        !json.contains("c3VwZXJzZWNyZXQ") && !json.contains("notbase64"),
+        "{json}"
+    );
 }
 
 #[test]
 fn json_report_has_locations() {
-    let document = Document::parse("es.yaml", es("  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n"));
+    let document = Document::parse(
+        "es.yaml",
+        es(
+            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: \
+                /mdapi/a}\n",
+        ),
+    );
     let json = render_json(&validate(&document, &team_options())).expect("json");
     let report: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     let first = &report["diagnostics"][0];
@@ -269,15 +469,31 @@ fn json_report_has_locations() {
     assert_eq!(first["document"], 0);
     assert_eq!(first["resource"], "ExternalSecret/app");
     assert_eq!(first["path"], "spec.refreshInterval");
-    assert_eq!((first["line"].as_u64(), first["column"].as_u64()), (Some(9), Some(20)));
-    assert_eq!(first["message"], r#"time: unknown unit "d" in duration "5d""#);
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(9), Some(20))
+    );
+    assert_eq!(
+        first["message"],
+        r#"time: unknown unit "d" in duration "5d""#
+    );
     assert_eq!(report["errors"], 1);
 }
 
 #[test]
 fn rendered_text_looks_like_rustc() {
-    let document = Document::parse("es.yaml", es("  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n"));
-    let rendered = render_text(&document, &validate(&document, &team_options()), RenderOptions::plain());
+    let document = Document::parse(
+        "es.yaml",
+        es(
+            "  refreshInterval: 5d\n  data:\n    - secretKey: A\n      remoteRef: {key: \
+                /mdapi/a}\n",
+        ),
+    );
+    let rendered = render_text(
+        &document,
+        &validate(&document, &team_options()),
+        RenderOptions::plain(),
+    );
     let expected = "\
 error[invalid-duration]: time: unknown unit \"d\" in duration \"5d\"
  --> es.yaml:9:20
@@ -285,7 +501,8 @@ error[invalid-duration]: time: unknown unit \"d\" in duration \"5d\"
 9 |   refreshInterval: 5d
   |                    ^^ spec.refreshInterval
   |
-help: Go durations use the units ns, us, ms, s, m and h, e.g. `1h0m0s`, `90m`, `120h`; there is no `d` unit
+help: Go durations use the units ns, us, ms, s, m and h, e.g. `1h0m0s`, `90m`, `120h`; there is \
+no `d` unit
 
 1 error, 0 warnings, 0 notes
 ";

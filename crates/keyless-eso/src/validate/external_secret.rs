@@ -38,6 +38,7 @@ pub(super) fn check(cx: &mut Context<'_>, es: &ExternalSecret) {
     if let Some(template) = es.spec.template() {
         check_template_fields(cx, es, template);
     }
+    super::templates::check(cx, es);
     if cx.resource.is_v1beta1() {
         check_v1_only(cx, es);
     }
@@ -64,14 +65,14 @@ fn check_metadata(cx: &mut Context<'_>, es: &ExternalSecret) {
             );
         }
     }
-    if let Some(namespace) = &es.metadata.namespace {
-        if let Some(reason) = names::dns1123_label(namespace) {
-            cx.report(
-                Rule::InvalidNamespace,
-                metadata.key("namespace"),
-                format!("namespace `{namespace}` {reason}"),
-            );
-        }
+    if let Some(namespace) = &es.metadata.namespace
+        && let Some(reason) = names::dns1123_label(namespace)
+    {
+        cx.report(
+            Rule::InvalidNamespace,
+            metadata.key("namespace"),
+            format!("namespace `{namespace}` {reason}"),
+        );
     }
 }
 
@@ -190,14 +191,14 @@ fn check_store_ref_fields(cx: &mut Context<'_>, store_ref: &SecretStoreRef, path
 
 fn check_target(cx: &mut Context<'_>, es: &ExternalSecret) {
     let path = FieldPath::root().key("spec").key("target");
-    if let Some(name) = es.spec.target.as_ref().and_then(|t| t.name.as_ref()) {
-        if let Some(reason) = names::dns1123_subdomain(name) {
-            cx.report(
-                Rule::InvalidName,
-                path.key("name"),
-                format!("Secret name `{name}` {reason}"),
-            );
-        }
+    if let Some(name) = es.spec.target.as_ref().and_then(|t| t.name.as_ref())
+        && let Some(reason) = names::dns1123_subdomain(name)
+    {
+        cx.report(
+            Rule::InvalidName,
+            path.key("name"),
+            format!("Secret name `{name}` {reason}"),
+        );
     }
 
     let creation = es.spec.effective_creation_policy();
@@ -224,18 +225,25 @@ fn check_target(cx: &mut Context<'_>, es: &ExternalSecret) {
 fn check_refresh(cx: &mut Context<'_>, es: &ExternalSecret) {
     let spec = FieldPath::root().key("spec");
     let periodic = matches!(es.spec.refresh_policy, None | Some(RefreshPolicy::Periodic));
-    if let Some(interval) = &es.spec.refresh_interval {
-        if periodic && interval.is_non_positive() {
-            let written = interval
-                .original_text()
-                .map_or_else(|| interval.to_string(), str::to_owned);
-            cx.report(
-                Rule::RefreshDisabled,
-                spec.key("refreshInterval"),
-                format!("refreshInterval `{written}` is not positive: after the first sync the Secret is never refreshed"),
-            )
-            .help("rotated values will not reach the Secret; use a positive interval such as `1m` (or `refreshPolicy: CreatedOnce` if this is intended)");
-        }
+    if let Some(interval) = &es.spec.refresh_interval
+        && periodic
+        && interval.is_non_positive()
+    {
+        let written = interval
+            .original_text()
+            .map_or_else(|| interval.to_string(), str::to_owned);
+        cx.report(
+            Rule::RefreshDisabled,
+            spec.key("refreshInterval"),
+            format!(
+                "refreshInterval `{written}` is not positive: after the first sync the \
+                    Secret is never refreshed"
+            ),
+        )
+        .help(
+            "rotated values will not reach the Secret; use a positive interval such as `1m` \
+                (or `refreshPolicy: CreatedOnce` if this is intended)",
+        );
     }
 
     if let Some(windows) = &es.spec.sync_windows {
@@ -281,19 +289,20 @@ fn check_data(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
             report_secret_key(cx, &entry.secret_key, key_path.clone(), "secretKey");
         }
 
-        if !entry.secret_key.is_empty() {
-            if let Some(first) = first_seen.insert(&entry.secret_key, index) {
-                let first_line = cx
-                    .document
-                    .locate(cx.resource, &data_path.index(first).key("secretKey"))
-                    .line;
-                first_seen.insert(&entry.secret_key, first);
-                let message = format!("duplicate secretKey found: {}", entry.secret_key);
-                cx.report(Rule::DuplicateSecretKey, key_path.clone(), message).help(format!(
+        if !entry.secret_key.is_empty()
+            && let Some(first) = first_seen.insert(&entry.secret_key, index)
+        {
+            let first_line = cx
+                .document
+                .locate(cx.resource, &data_path.index(first).key("secretKey"))
+                .line;
+            first_seen.insert(&entry.secret_key, first);
+            let message = format!("duplicate secretKey found: {}", entry.secret_key);
+            cx.report(Rule::DuplicateSecretKey, key_path.clone(), message)
+                .help(format!(
                     "`spec.data[{first}]` (line {first_line}) writes the same key; the later entry \
                      silently wins. ESO's webhook rejects this only with deletionPolicy=Retain"
                 ));
-            }
         }
 
         if let Some(source) = &entry.source_ref {
@@ -306,12 +315,18 @@ fn check_data(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                     cx.report(
                         Rule::SourceRefOneOf,
                         source_path.key("generatorRef"),
-                        "`generatorRef` in `data[].sourceRef` is deprecated and not implemented by ESO",
+                        "`generatorRef` in `data[].sourceRef` is deprecated and not implemented \
+                            by ESO",
                     )
                     .help("use a generator in `dataFrom[].sourceRef.generatorRef` instead");
                 }
                 (Some(_), Some(_)) => {
-                    cx.report(Rule::SourceRefOneOf, source_path, "`sourceRef` sets both `storeRef` and `generatorRef`; exactly one is allowed");
+                    cx.report(
+                        Rule::SourceRefOneOf,
+                        source_path,
+                        "`sourceRef` sets both \
+                        `storeRef` and `generatorRef`; exactly one is allowed",
+                    );
                 }
                 (None, None) => {
                     cx.report(
@@ -372,7 +387,7 @@ fn check_remote_ref(
             .map(|c| format!("`{c}`"))
             .collect();
         if !found.is_empty() {
-            let mut unique = found.clone();
+            let mut unique = found;
             unique.dedup();
             cx.report(
                 Rule::GjsonProperty,
@@ -389,15 +404,18 @@ fn check_remote_ref(
             );
         }
     }
-    if let Some(version) = &remote.version {
-        if version.parse::<i32>().is_err() {
-            cx.report(
-                Rule::AkeylessVersion,
-                path.key("version"),
-                format!("version `{version}` is not an integer: Akeyless silently fetches the latest version"),
-            )
-            .help("write the version number, e.g. `version: \"3\"`, or remove the field");
-        }
+    if let Some(version) = &remote.version
+        && version.parse::<i32>().is_err()
+    {
+        cx.report(
+            Rule::AkeylessVersion,
+            path.key("version"),
+            format!(
+                "version `{version}` is not an integer: Akeyless silently fetches the \
+                    latest version"
+            ),
+        )
+        .help("write the version number, e.g. `version: \"3\"`, or remove the field");
     }
     if remote.metadata_policy == Some(MetadataPolicy::Fetch) {
         cx.report(
@@ -488,7 +506,12 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                 "extract, find, or generatorRef cannot be set at the same time",
             );
         } else if sources == 0 {
-            cx.report(Rule::DataFromSource, path.clone(), "a dataFrom entry with only `sourceRef.storeRef` reads nothing; add `extract` or `find`");
+            cx.report(
+                Rule::DataFromSource,
+                path.clone(),
+                "a dataFrom entry with only \
+                `sourceRef.storeRef` reads nothing; add `extract` or `find`",
+            );
         }
 
         if let Some(source) = &entry.source_ref {
@@ -521,7 +544,12 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                     }
                 }
                 (Some(_), Some(_)) => {
-                    cx.report(Rule::SourceRefOneOf, source_path, "`sourceRef` sets both `storeRef` and `generatorRef`; exactly one is allowed");
+                    cx.report(
+                        Rule::SourceRefOneOf,
+                        source_path,
+                        "`sourceRef` sets both \
+                        `storeRef` and `generatorRef`; exactly one is allowed",
+                    );
                 }
                 (None, None) => {
                     cx.report(
@@ -553,17 +581,17 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                 }
                 None => {}
             }
-            if let Some(name) = &find.name {
-                if let Some(reason) = regexp::compile_error(&name.regexp) {
-                    cx.report(
-                        Rule::InvalidRegexp,
-                        find_path.key("name").key("regexp"),
-                        format!(
-                            "could not compile find.name.regexp [{}]: {reason}",
-                            name.regexp
-                        ),
-                    );
-                }
+            if let Some(name) = &find.name
+                && let Some(reason) = regexp::compile_error(&name.regexp)
+            {
+                cx.report(
+                    Rule::InvalidRegexp,
+                    find_path.key("name").key("regexp"),
+                    format!(
+                        "could not compile find.name.regexp [{}]: {reason}",
+                        name.regexp
+                    ),
+                );
             }
             if akeyless {
                 if find.name.is_some() && !find.tags.is_empty() {
@@ -574,11 +602,21 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                     )
                     .help("split this into two dataFrom entries, or remove one of them");
                 } else if find.name.is_none() && find.tags.is_empty() {
-                    cx.report(Rule::AkeylessFind, find_path.clone(), "an Akeyless `find` needs `name` or `tags`; ESO fails with `unexpected find operator`")
-                        .severity(Severity::Error);
+                    cx.report(
+                        Rule::AkeylessFind,
+                        find_path.clone(),
+                        "an Akeyless `find` needs \
+                        `name` or `tags`; ESO fails with `unexpected find operator`",
+                    )
+                    .severity(Severity::Error);
                 } else if find.tags.len() > 1 {
-                    cx.report(Rule::AkeylessFind, find_path.key("tags"), "Akeyless matches items with *any* of these tag values (a union), and ignores the tag keys")
-                        .severity(Severity::Note);
+                    cx.report(
+                        Rule::AkeylessFind,
+                        find_path.key("tags"),
+                        "Akeyless matches items \
+                        with *any* of these tag values (a union), and ignores the tag keys",
+                    )
+                    .severity(Severity::Note);
                 }
             }
         }
@@ -589,7 +627,14 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                 + usize::from(rewrite.transform.is_some())
                 + usize::from(rewrite.merge.is_some());
             if set != 1 {
-                cx.report(Rule::RewriteOneOf, rewrite_path.clone(), format!("a rewrite needs exactly one of `regexp`, `transform` and `merge` ({set} set)"));
+                cx.report(
+                    Rule::RewriteOneOf,
+                    rewrite_path.clone(),
+                    format!(
+                        "a rewrite needs \
+                    exactly one of `regexp`, `transform` and `merge` ({set} set)"
+                    ),
+                );
             }
             if let Some(rewrite_regexp) = &rewrite.regexp {
                 if rewrite_regexp.source.is_empty() {
@@ -606,14 +651,14 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                     );
                 }
             }
-            if let Some(merge) = &rewrite.merge {
-                if merge.into.as_deref().unwrap_or_default().is_empty() {
-                    cx.report(
-                        Rule::RequiredField,
-                        rewrite_path.key("merge").key("into"),
-                        "merge failed with missing 'into' field",
-                    );
-                }
+            if let Some(merge) = &rewrite.merge
+                && merge.into.as_deref().unwrap_or_default().is_empty()
+            {
+                cx.report(
+                    Rule::RequiredField,
+                    rewrite_path.key("merge").key("into"),
+                    "merge failed with missing 'into' field",
+                );
             }
         }
     }
@@ -636,8 +681,16 @@ fn check_template_fields(
         .is_some_and(|t| t.manifest.is_some());
 
     if template.engine_version == Some(TemplateEngineVersion::V1) {
-        cx.report(Rule::EngineVersion, path.key("engineVersion"), "template engine `v1` was removed in ESO 0.16")
-            .help("use `engineVersion: v2` (Go text/template with sprig); see ESO's \"Migrating from v1\" guide for renamed functions");
+        cx.report(
+            Rule::EngineVersion,
+            path.key("engineVersion"),
+            "template engine `v1` was \
+            removed in ESO 0.16",
+        )
+        .help(
+            "use `engineVersion: v2` (Go text/template with sprig); see ESO's \"Migrating \
+                from v1\" guide for renamed functions",
+        );
     }
 
     match template.type_.as_deref() {
@@ -659,8 +712,16 @@ fn check_template_fields(
                     .is_some_and(|target| target.eq_ignore_ascii_case("Annotations"))
             });
             if annotated || annotations_target {
-                cx.report(Rule::ForbiddenSecretType, path.key("type"), format!("template.type=\"{SA_TOKEN_TYPE}\" together with the `{SA_NAME_ANNOTATION}` annotation (or annotations from templateFrom) is not allowed"))
-                    .help("ESO's webhook rejects this: it would mint a token for any service account");
+                let message = format!(
+                    "template.type=\"{SA_TOKEN_TYPE}\" together with the \
+                     `{SA_NAME_ANNOTATION}` annotation (or annotations from templateFrom) is not \
+                     allowed"
+                );
+                cx.report(Rule::ForbiddenSecretType, path.key("type"), message)
+                    .help(
+                        "ESO's webhook rejects this: it would mint a token for any service \
+                        account",
+                    );
             }
         }
         _ => {}
@@ -687,14 +748,14 @@ fn check_template_fields(
                     format!("label key `{key}`: {reason}"),
                 );
             }
-            if !value.contains("{{") {
-                if let Some(reason) = names::label_value(value) {
-                    cx.report(
-                        Rule::InvalidLabel,
-                        label_path,
-                        format!("label value for `{key}`: {reason}"),
-                    );
-                }
+            if !value.contains("{{")
+                && let Some(reason) = names::label_value(value)
+            {
+                cx.report(
+                    Rule::InvalidLabel,
+                    label_path,
+                    format!("label value for `{key}`: {reason}"),
+                );
             }
         }
         for key in metadata.annotations.keys() {
@@ -719,7 +780,11 @@ fn check_template_fields(
                 target.is_empty() || allowed.iter().any(|a| a.eq_ignore_ascii_case(target))
             };
             if !ok && !manifest_target {
-                cx.report(Rule::TemplateFromTarget, entry_path.key("target"), format!("templateFrom target=\"{target}\" is not allowed when targeting a Secret, must be one of \"Data\", \"Annotations\" or \"Labels\""));
+                let message = format!(
+                    "templateFrom target=\"{target}\" is not allowed when targeting a Secret, \
+                     must be one of \"Data\", \"Annotations\" or \"Labels\""
+                );
+                cx.report(Rule::TemplateFromTarget, entry_path.key("target"), message);
             }
         }
         for (field, reference) in [("configMap", &entry.config_map), ("secret", &entry.secret)] {
@@ -844,19 +909,28 @@ fn check_v1_only(cx: &mut Context<'_>, es: &ExternalSecret) {
             .as_ref()
             .and_then(|s| s.generator_ref.as_ref())
             .and_then(|g| g.kind)
+            && kind.is_v1_only()
         {
-            if kind.is_v1_only() {
-                found.push((
-                    path.key("sourceRef").key("generatorRef").key("kind"),
-                    "this generator kind",
-                ));
-            }
+            found.push((
+                path.key("sourceRef").key("generatorRef").key("kind"),
+                "this generator kind",
+            ));
         }
     }
 
     for (path, what) in found {
-        cx.report(Rule::NotInV1beta1, path, format!("{what} exists only in `external-secrets.io/v1`"))
-            .help("the v1beta1 schema drops it (or rejects the value); switch the manifest to `apiVersion: external-secrets.io/v1`");
+        cx.report(
+            Rule::NotInV1beta1,
+            path,
+            format!(
+                "{what} exists only in \
+            `external-secrets.io/v1`"
+            ),
+        )
+        .help(
+            "the v1beta1 schema drops it (or rejects the value); switch the manifest to \
+                `apiVersion: external-secrets.io/v1`",
+        );
     }
 }
 

@@ -5,6 +5,7 @@ mod external_secret;
 pub(crate) mod names;
 mod regexp;
 mod store;
+mod templates;
 
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 use crate::document::{Document, Resource};
@@ -253,13 +254,6 @@ impl Context<'_> {
     /// Reports a diagnostic at an exact place (e.g. inside a template string).
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.out.push(diagnostic);
-    }
-
-    /// Whether the field at `path` is written in the manifest.
-    pub(crate) fn is_written(&self, path: &FieldPath) -> bool {
-        self.resource
-            .tree()
-            .is_some_and(|tree| tree.walk(path).complete)
     }
 
     /// The manifest's namespace, or the default one.

@@ -12,7 +12,7 @@ pub(crate) fn dns1123_subdomain(name: &str) -> Option<String> {
             name.len()
         ));
     }
-    let valid = name.split('.').all(|label| dns_label_shape(label));
+    let valid = name.split('.').all(dns_label_shape);
     (!valid).then(|| {
         "must consist of lower case alphanumeric characters, '-' or '.', and must start and end \
          with an alphanumeric character"
@@ -107,10 +107,10 @@ pub(crate) fn qualified_name(key: &str) -> Option<String> {
         Some((prefix, name)) => (Some(prefix), name),
         None => (None, key),
     };
-    if let Some(prefix) = prefix {
-        if let Some(reason) = dns1123_subdomain(prefix) {
-            return Some(format!("prefix part {reason}"));
-        }
+    if let Some(prefix) = prefix
+        && let Some(reason) = dns1123_subdomain(prefix)
+    {
+        return Some(format!("prefix part {reason}"));
     }
     if name.is_empty() {
         return Some("name part must be non-empty".to_owned());

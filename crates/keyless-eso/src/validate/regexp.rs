@@ -23,9 +23,10 @@ pub(crate) fn compile_error(pattern: &str) -> Option<String> {
             text.lines()
                 .rev()
                 .find(|line| line.contains("error:"))
-                .map_or(text.clone(), |line| {
-                    line.trim().trim_start_matches("error:").trim().to_owned()
-                })
+                .map_or_else(
+                    || text.clone(),
+                    |line| line.trim().trim_start_matches("error:").trim().to_owned(),
+                )
         })
 }
 

@@ -140,8 +140,8 @@ impl de::Error for DeError {
 #[derive(Clone, Copy)]
 pub(crate) enum PathLink<'p> {
     Root,
-    Key(&'p PathLink<'p>, &'p str),
-    Index(&'p PathLink<'p>, usize),
+    Key(&'p Self, &'p str),
+    Index(&'p Self, usize),
 }
 
 impl PathLink<'_> {
@@ -410,11 +410,11 @@ impl<'de> SeqAccess<'de> for SeqReader<'_, '_> {
             pass: self.pass,
         });
         value.map(Some).map_err(|mut error| {
-            if node_id(node) == node_id(&EMPTY_MAP) {
-                if let Some(location) = &mut error.location {
-                    location.node_id = node_id(item);
-                    location.span = item.span;
-                }
+            if node_id(node) == node_id(&EMPTY_MAP)
+                && let Some(location) = &mut error.location
+            {
+                location.node_id = node_id(item);
+                location.span = item.span;
             }
             error
         })
@@ -456,19 +456,12 @@ impl<'a, 'p> MapReader<'a, 'p> {
     fn is_shadowed(&self, index: usize, key: &Node) -> bool {
         self.entries
             .get(index + 1..)
-            .is_some_and(|later| later.iter().any(|(k, _)| k.value == key.value))
+            .is_some_and(|later| later.iter().any(|(k, _)| k.key_text() == key.key_text()))
     }
 }
 
 fn key_text(key: &Node) -> Cow<'_, str> {
-    match &key.value {
-        Value::Str(s) => Cow::Borrowed(s),
-        Value::Int(i) => Cow::Owned(i.to_string()),
-        Value::Bool(b) => Cow::Owned(b.to_string()),
-        Value::Float(f) => Cow::Owned(f.to_string()),
-        Value::Null => Cow::Borrowed("null"),
-        Value::Seq(_) | Value::Map(_) => Cow::Borrowed("<complex key>"),
-    }
+    key.key_text()
 }
 
 impl<'de> MapAccess<'de> for MapReader<'_, '_> {
@@ -615,6 +608,10 @@ mod tests {
 
     #[test]
     fn errors_carry_path_and_kind() {
+        let node = tree("items:\n  - policy: Merge\n");
+        let probe: Probe = from_node(&node, &Pass::default()).expect("valid enum");
+        assert_eq!(probe.items[0].policy, Some(Policy::Merge));
+
         let node = tree("items:\n  - policy: Owne\n");
         let error = from_node::<Probe>(&node, &Pass::default()).expect_err("bad enum");
         assert_eq!(error.kind, ErrorKind::InvalidEnum);

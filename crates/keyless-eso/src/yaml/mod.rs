@@ -62,18 +62,32 @@ impl Node {
         }
     }
 
+    /// A mapping key as Kubernetes sees it: YAML-to-JSON conversion turns every scalar key
+    /// into its text (`true` for a YAML 1.1 `yes` key, `1` for `1`).
+    pub(crate) fn key_text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match &self.value {
+            Value::Str(s) => Cow::Borrowed(s),
+            Value::Int(i) => Cow::Owned(i.to_string()),
+            Value::Bool(b) => Cow::Owned(b.to_string()),
+            Value::Float(f) => Cow::Owned(f.to_string()),
+            Value::Null => Cow::Borrowed("null"),
+            Value::Seq(_) | Value::Map(_) => Cow::Borrowed("<complex key>"),
+        }
+    }
+
     /// The last entry under `key` (Kubernetes keeps the last of duplicate keys).
-    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Self> {
         self.get_entry(key).map(|(_, value)| value)
     }
 
     /// The key and value nodes of the last entry under `key`.
-    pub(crate) fn get_entry(&self, key: &str) -> Option<(&Node, &Node)> {
+    pub(crate) fn get_entry(&self, key: &str) -> Option<(&Self, &Self)> {
         match &self.value {
             Value::Map(entries) => entries
                 .iter()
                 .rev()
-                .find(|(entry_key, _)| entry_key.as_str() == Some(key))
+                .find(|(entry_key, _)| entry_key.key_text() == key)
                 .map(|(entry_key, value)| (entry_key, value)),
             _ => None,
         }
@@ -393,7 +407,7 @@ fn parse_document(chunk: &str) -> Result<Option<Node>, YamlProblem> {
 fn problem_from(error: &serde_saphyr::Error, chunk: &str) -> YamlProblem {
     let message = error.without_snippet().to_string();
     let budget = message.contains("budget") || message.contains("limit");
-    let span = error.location().map_or(Span::default(), |location| {
+    let span = error.location().map_or_else(Span::default, |location| {
         let line = u32::try_from(location.line()).unwrap_or(u32::MAX);
         let column = u32::try_from(location.column()).unwrap_or(u32::MAX);
         let offset = location
@@ -505,7 +519,8 @@ mod tests {
         for level in 1..12 {
             let prev = level - 1;
             text.push_str(&format!(
-                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, \
+                    *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
             ));
         }
         let docs = parse_stream(&text);
