@@ -157,7 +157,8 @@ pub enum UnreachableKind {
     ConnectionRefused,
     /// The TLS handshake failed (unknown issuer, wrong host name, protocol error).
     Tls,
-    /// The connection could not be made for another reason (unreachable network, reset).
+    /// The connection could not be made for another reason (unreachable network, reset, no
+    /// answer within the connect timeout).
     Connect,
     /// The connection failed after the request was sent, before an answer.
     Connection,

@@ -173,7 +173,9 @@ fn parse_bundles(bundles: &[Vec<u8>]) -> Result<Vec<reqwest::Certificate>, Error
 /// Maps a reqwest failure of `command` at `url` to [`Error::Timeout`] or
 /// [`Error::Unreachable`] with its kind. The URL is logged without query (there is none).
 pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -> Error {
-    if error.is_timeout() {
+    // A connection that could not be made in time is an unreachable server (a VM that is
+    // down drops the SYN), and the request was never sent.
+    if error.is_timeout() && !error.is_connect() {
         return Error::Timeout {
             command: command.to_owned(),
             url: url.to_owned(),
@@ -267,8 +269,7 @@ pub(crate) async fn read_body(
         return Err(too_large());
     }
 
-    let mut body =
-        zeroize::Zeroizing::new(Vec::with_capacity(usize::try_from(expected).unwrap_or(0)));
+    let mut body = WipingBuffer::with_capacity(usize::try_from(expected).unwrap_or(0));
     loop {
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
@@ -278,18 +279,51 @@ pub(crate) async fn read_body(
         if body.len().saturating_add(chunk.len()) > limit {
             return Err(too_large());
         }
-        if body.capacity() < body.len() + chunk.len() {
-            // Grow by hand so the old allocation is wiped rather than freed with its bytes.
-            let mut larger =
-                zeroize::Zeroizing::new(Vec::with_capacity((body.len() + chunk.len()) * 2));
-            larger.extend_from_slice(&body);
-            body = larger;
-        }
         body.extend_from_slice(&chunk);
         // Wipe the transport's copy when this is its only owner.
         if let Ok(mut owned) = chunk.try_into_mut() {
             owned.as_mut().zeroize();
         }
     }
-    Ok(body)
+    Ok(body.into_inner())
+}
+
+/// A byte buffer that wipes every allocation it leaves behind: growing moves the bytes to a
+/// larger buffer and wipes the old one, instead of letting the allocator free it unwiped.
+pub(crate) struct WipingBuffer(zeroize::Zeroizing<Vec<u8>>);
+
+impl WipingBuffer {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Self(zeroize::Zeroizing::new(Vec::with_capacity(capacity)))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub(crate) fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let needed = self.0.len().saturating_add(bytes.len());
+        if needed > self.0.capacity() {
+            let mut larger = Vec::with_capacity(needed.max(self.0.capacity().saturating_mul(2)));
+            larger.extend_from_slice(&self.0);
+            // The old buffer is wiped when the Zeroizing wrapper holding it is dropped here.
+            self.0 = zeroize::Zeroizing::new(larger);
+        }
+        self.0.extend_from_slice(bytes);
+    }
+
+    pub(crate) fn into_inner(self) -> zeroize::Zeroizing<Vec<u8>> {
+        self.0
+    }
+}
+
+impl std::io::Write for WipingBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

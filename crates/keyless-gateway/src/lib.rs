@@ -116,6 +116,9 @@
 //!   secrets: that is what request bodies are for, so never serialise one into a log.
 //! - **Buffers.** Request bodies and answers are held in buffers wiped on drop, and the
 //!   transport's copy of an answer is wiped when this crate is its only owner.
+//! - **Fragment quorum.** Partials are checked against the roster the caller pins (never one
+//!   taken from a holder); a forged partial is set aside and its holder named. The
+//!   derived-key bearer token travels in an `Authorization` header marked sensitive.
 //! - **Proxies.** Environment proxies are honoured by default; use
 //!   [`GatewayClientBuilder::no_proxy`] when the gateway must be reached directly.
 //!
@@ -123,7 +126,8 @@
 //!
 //! - Request bodies, which carry the token, are copied into the HTTP stack for each attempt;
 //!   those copies are not wiped. Neither are the transport's copies of an answer it still
-//!   shares, nor intermediate strings `serde_json` makes while parsing.
+//!   shares, nor intermediate strings `serde_json` makes while parsing, nor the
+//!   `Authorization` header holding the derived-key bearer token.
 //! - Fractional numbers inside secret values go through `f64` (as with
 //!   `serde_json::Value`), so a value like `0.1000000000000000055` is not kept digit for
 //!   digit. Strings, integers and objects are exact.
@@ -143,6 +147,8 @@
 //! - Rotated values use the deprecated `/get-rotated-secret-value` (as ESO does), not
 //!   `/rotated-secret-get-value`; the value's shape (`payload`, `target_value`, credentials) is
 //!   returned as is.
+//! - The quorum asks every holder once per derivation; a holder whose partial was rejected or
+//!   who failed is not asked again before the next derivation.
 //! - HTTP/1.1 only.
 
 mod auth;

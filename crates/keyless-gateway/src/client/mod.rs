@@ -438,15 +438,15 @@ impl GatewayClient {
 
 /// Serialises a request body into a buffer wiped on drop.
 fn serialize<R: Serialize>(command: &str, request: &R) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let mut body = Zeroizing::new(Vec::with_capacity(256));
-    serde_json::to_writer(&mut *body, request).map_err(|error| Error::InvalidRequest {
+    let mut body = crate::http::WipingBuffer::with_capacity(512);
+    serde_json::to_writer(&mut body, request).map_err(|error| Error::InvalidRequest {
         command: command.to_owned(),
         reason: format!(
             "the request cannot be written as JSON ({})",
             error.classify_name()
         ),
     })?;
-    Ok(body)
+    Ok(body.into_inner())
 }
 
 trait ClassifyName {

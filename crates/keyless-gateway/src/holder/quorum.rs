@@ -394,7 +394,7 @@ impl Gathering {
 
     /// The customer holder is the last one.
     fn customer_index(&self) -> usize {
-        self.standing.len() - 1
+        self.standing.len().saturating_sub(1)
     }
 
     fn receive(

@@ -12,6 +12,7 @@ mod command_bodies;
 mod common;
 mod errors;
 mod fuzz_corpus;
+mod logging;
 mod quorum;
 mod retry;
 mod tls;
