@@ -2,9 +2,9 @@
 //! label, and the keys an ExternalSecret owns according to `managedFields`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use sha3::{Digest, Sha3_224};
+use zeroize::Zeroizing;
 
 use crate::model::{Secret, SecretValue};
 
@@ -25,33 +25,47 @@ pub fn object_hash_str(text: &str) -> String {
 /// ESO's `ObjectHash(secret.Data)`: SHA3-224 of Go's `%+v` of a `map[string][]byte`, which
 /// prints `map[k1:[1 2 3] k2:[]]` with sorted keys and bytes as decimal numbers.
 pub fn data_hash(data: &BTreeMap<String, SecretValue>) -> String {
-    let mut hasher = Sha3_224::new();
-    hasher.update(b"map[");
-    let mut number = String::with_capacity(4);
+    // The printed form holds the secret bytes, so it lives in a buffer wiped after hashing.
+    let size: usize = data
+        .iter()
+        .map(|(key, value)| key.len() + 4 * value.len() + 4)
+        .sum();
+    let mut printed = Zeroizing::new(Vec::with_capacity(size + 5));
+    printed.extend_from_slice(b"map[");
     for (position, (key, value)) in data.iter().enumerate() {
         if position > 0 {
-            hasher.update(b" ");
+            printed.push(b' ');
         }
-        hasher.update(key.as_bytes());
-        hasher.update(b":[");
+        printed.extend_from_slice(key.as_bytes());
+        printed.extend_from_slice(b":[");
         for (index, byte) in value.expose().iter().enumerate() {
-            number.clear();
             if index > 0 {
-                number.push(' ');
+                printed.push(b' ');
             }
-            let _ = write!(number, "{byte}");
-            hasher.update(number.as_bytes());
+            push_decimal(&mut printed, *byte);
         }
-        hasher.update(b"]");
+        printed.push(b']');
     }
-    hasher.update(b"]");
-    hex_lower(&hasher.finalize())
+    printed.push(b']');
+    hex_lower(&Sha3_224::digest(printed.as_slice()))
+}
+
+fn push_decimal(out: &mut Vec<u8>, byte: u8) {
+    if byte >= 100 {
+        out.push(b'0' + byte / 100);
+    }
+    if byte >= 10 {
+        out.push(b'0' + byte / 10 % 10);
+    }
+    out.push(b'0' + byte % 10);
 }
 
 fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     out
 }
@@ -122,6 +136,14 @@ mod tests {
         data.insert("b".to_owned(), SecretValue::from("12"));
         data.insert("a".to_owned(), SecretValue::new(Vec::new()));
         assert_eq!(data_hash(&data), object_hash_str("map[a:[] b:[49 50]]"));
+        data.insert(
+            "c".to_owned(),
+            SecretValue::new(vec![0, 9, 10, 99, 100, 255]),
+        );
+        assert_eq!(
+            data_hash(&data),
+            object_hash_str("map[a:[] b:[49 50] c:[0 9 10 99 100 255]]")
+        );
         assert_eq!(data_hash(&BTreeMap::new()), object_hash_str("map[]"));
     }
 

@@ -35,9 +35,11 @@ mod kv_yaml;
 pub mod markers;
 pub(crate) mod steps;
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
@@ -430,8 +432,45 @@ fn execute(
         key: key.to_owned(),
         source,
     };
-    let template = Template::parse(key, text).map_err(failed)?;
+    let template = parsed(key, text).map_err(failed)?;
     template.execute_value(input).map_err(failed)
+}
+
+/// Parsed templates of this thread, keyed by name and text.
+///
+/// A controller renders the same ExternalSecrets on every refresh, and parsing costs several
+/// times more than executing. Parsing depends only on the name and the text, so a parsed
+/// template is reused; the cache holds at most [`CACHE_ENTRIES`] templates of at most
+/// [`CACHE_TEXT_BYTES`] bytes each and is emptied when full. Templates are manifest text, not
+/// secrets.
+type TemplateCache = HashMap<(String, String), Rc<Template>>;
+
+/// Most templates the per-thread cache holds before it is emptied.
+const CACHE_ENTRIES: usize = 512;
+/// Longest template text the cache keeps.
+const CACHE_TEXT_BYTES: usize = 16 * 1024;
+
+thread_local! {
+    static TEMPLATES: RefCell<TemplateCache> = RefCell::new(HashMap::new());
+}
+
+fn parsed(key: &str, text: &str) -> Result<Rc<Template>, crate::template::TemplateError> {
+    if text.len() > CACHE_TEXT_BYTES {
+        return Template::parse(key, text).map(Rc::new);
+    }
+    let lookup = (key.to_owned(), text.to_owned());
+    if let Some(template) = TEMPLATES.with(|cache| cache.borrow().get(&lookup).cloned()) {
+        return Ok(template);
+    }
+    let template = Rc::new(Template::parse(key, text)?);
+    TEMPLATES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(lookup, Rc::clone(&template));
+    });
+    Ok(template)
 }
 
 /// One `templateFrom[]` item (ESO's `MergeConfigMap`, `MergeSecret`, `MergeLiteral`).
