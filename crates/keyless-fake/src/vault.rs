@@ -288,20 +288,18 @@ impl ItemKeyCache {
 }
 
 mod derive {
-    //! The bridge to the fragment holders.
+    //! The bridge to `keyless-gateway`'s fragment quorum: in-process SaaS holders and the
+    //! customer-fragment service over HTTP.
 
-    use keyless_fragments::DerivedPartial;
-    use keyless_gateway::wire::derived_key::{DerivedKeyAnswer, DerivedKeyRequest, PATH};
-    use secrecy::ExposeSecret as _;
+    use keyless_gateway::holder::{
+        FragmentHolder, FragmentQuorum, HolderProblem, HttpFragmentHolder, InProcessHolder,
+        QuorumError,
+    };
 
     use super::*;
 
     pub(super) struct Deriver {
-        roster: Roster,
-        shares: Vec<SaasShare>,
-        endpoint: String,
-        token: SecretString,
-        client: reqwest::Client,
+        quorum: FragmentQuorum,
     }
 
     impl Deriver {
@@ -313,90 +311,56 @@ mod derive {
             ca_pem: Option<&str>,
             timeout: Duration,
         ) -> Result<Self, FakeError> {
-            let mut builder = reqwest::Client::builder().no_proxy().timeout(timeout);
-            if let Some(pem) = ca_pem {
-                let certificate =
-                    reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|error| {
-                        FakeError::Tls {
-                            reason: error.to_string(),
-                        }
-                    })?;
-                builder = builder.tls_certs_only([certificate]);
-            }
-            let client = builder.build().map_err(|error| FakeError::Tls {
+            let config_error = |error: keyless_gateway::Error| FakeError::InvalidConfig {
+                location: "fragment_service".to_owned(),
                 reason: error.to_string(),
-            })?;
-            Ok(Self {
-                roster,
-                shares,
-                endpoint: format!("{url}/{PATH}"),
-                token,
-                client,
-            })
+            };
+            let mut customer = HttpFragmentHolder::builder(url, token)
+                .name("customer-fragment-service")
+                .no_proxy()
+                .timeout(timeout)
+                .connect_timeout(timeout);
+            if let Some(pem) = ca_pem {
+                customer = customer.ca_pem_only(pem);
+            }
+            let customer = customer.build().map_err(config_error)?;
+
+            let mut holders: Vec<Arc<dyn FragmentHolder>> = shares
+                .into_iter()
+                .map(|share| Arc::new(InProcessHolder::saas(share)) as Arc<dyn FragmentHolder>)
+                .collect();
+            holders.push(Arc::new(customer));
+            let quorum = FragmentQuorum::new(roster, holders)
+                .map_err(|error| FakeError::KeyMaterial {
+                    reason: error.to_string(),
+                })?
+                .with_deadline(timeout);
+            Ok(Self { quorum })
         }
 
         pub(super) async fn derive(&self, context: &ItemContext) -> Result<ItemKey, VaultError> {
-            let internal = |error: keyless_fragments::Error| VaultError::Internal {
-                reason: error.to_string(),
-            };
-            let customer_error =
-                |cause, detail: String| VaultError::CustomerFragment { cause, detail };
-
-            let pending = keyless_fragments::PendingDerivation::start(&self.roster, context)
-                .map_err(internal)?;
-            let request = pending.request();
-            let body = DerivedKeyRequest::new(
-                request.key_id().to_bytes(),
-                request.key_version().get(),
-                request.epoch().get(),
-                request.blinded().to_bytes(),
-                "fake",
-            );
-            let response = self
-                .client
-                .post(&self.endpoint)
-                .bearer_auth(self.token.expose_secret())
-                .json(&body)
-                .send()
-                .await
-                .map_err(|error| {
-                    customer_error(FragmentFailureCause::Unreachable, error.to_string())
-                })?;
-            let status = response.status().as_u16();
-            if status != 200 {
-                let text = response.text().await.unwrap_or_default();
-                let cause = match status {
-                    404 if text.contains("unknown key") => FragmentFailureCause::UnknownKey,
-                    404 => FragmentFailureCause::EndpointNotFound,
-                    409 => FragmentFailureCause::StaleEpoch,
-                    401 => FragmentFailureCause::Unauthorized,
-                    429 => FragmentFailureCause::RateLimited,
-                    400 => FragmentFailureCause::BadRequest,
-                    _ => FragmentFailureCause::ServiceFailure,
-                };
-                return Err(customer_error(cause, format!("HTTP {status}")));
-            }
-            let answer: DerivedKeyAnswer = response.json().await.map_err(|error| {
-                customer_error(FragmentFailureCause::InvalidAnswer, error.to_string())
-            })?;
-            let customer = DerivedPartial::from_bytes(&answer.partial).map_err(|error| {
-                customer_error(FragmentFailureCause::InvalidAnswer, error.to_string())
-            })?;
-            let threshold = usize::from(self.roster.threshold().threshold());
-            let mut partials = Vec::with_capacity(threshold + 1);
-            for share in self.shares.iter().take(threshold) {
-                partials.push(share.evaluate(request).map_err(internal)?);
-            }
-            partials.push(customer);
-            pending.finish(&partials).map_err(|error| {
-                let cause = match error {
-                    keyless_fragments::Error::EpochMismatch { .. } => {
-                        FragmentFailureCause::StaleEpoch
+            self.quorum.derive_item_key(context).await.map_err(|error| {
+                let detail = error.to_string();
+                match error {
+                    QuorumError::CustomerFragmentUnavailable { cause, problem, .. } => {
+                        VaultError::CustomerFragment {
+                            cause: refine(cause, &problem),
+                            detail,
+                        }
                     }
-                    _ => FragmentFailureCause::InvalidAnswer,
-                };
-                customer_error(cause, error.to_string())
+                    _ => VaultError::Internal { reason: detail },
+                }
             })
+        }
+    }
+
+    /// A partial rejected for its epoch is a stale epoch, not merely an unusable answer.
+    fn refine(cause: FragmentFailureCause, problem: &HolderProblem) -> FragmentFailureCause {
+        match problem {
+            HolderProblem::Rejected(keyless_fragments::Error::EpochMismatch { .. }) => {
+                FragmentFailureCause::StaleEpoch
+            }
+            _ => cause,
         }
     }
 }
