@@ -13,7 +13,10 @@ use crate::codec::{Reader, concat_fixed};
 use crate::context::ItemContext;
 use crate::envelope::{ItemKey, KeyCheck};
 use crate::error::{Error, Result};
-use crate::ids::{Epoch, HolderId, KeyId, KeyVersion};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+
+use crate::ids::{Epoch, HolderId, KeyId, KeyVersion, decode_base64_exact};
 use crate::keys::{CustomerFragment, Roster, SaasShare, SecretScalar, check_epoch, check_key};
 use crate::suite::{
     self, Element, Proof, VOPRF, VerifyingKey, decode_scalar, generate_proof, hash_to_group,
@@ -42,6 +45,17 @@ impl BlindedElement {
     /// Decodes the 32-byte wire form: exact length, canonical, not the identity.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         Element::decode_slice(bytes, "blinded element").map(Self)
+    }
+
+    /// Standard base64 of the wire form, as the derived-key protocol's `blinded` field.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.0.encoding)
+    }
+
+    /// Decodes the `blinded` field of the derived-key protocol.
+    pub fn from_base64(text: &str) -> Result<Self> {
+        let bytes = decode_base64_exact::<BLINDED_ELEMENT_LEN>(text, "blinded element")?;
+        Self::from_bytes(&bytes)
     }
 }
 
@@ -189,6 +203,17 @@ impl DerivedPartial {
             proof_c: reader.array(),
             proof_s: reader.array(),
         })
+    }
+
+    /// Standard base64 of the wire form, as the derived-key protocol's `partial` field.
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.to_bytes())
+    }
+
+    /// Decodes the `partial` field of the derived-key protocol (see [`Self::from_bytes`]).
+    pub fn from_base64(text: &str) -> Result<Self> {
+        let bytes = decode_base64_exact::<PARTIAL_LEN>(text, "derived partial")?;
+        Self::from_bytes(&bytes)
     }
 
     /// The holder id the partial claims, `None` if it is the reserved zero.

@@ -189,6 +189,23 @@ fn wire_forms_round_trip() {
     }
     let customer = fixture.customer.evaluate(request).unwrap();
     assert_eq!(customer.holder(), Some(HolderId::CUSTOMER));
+    assert_eq!(
+        DerivedPartial::from_base64(&customer.to_base64()).unwrap(),
+        customer
+    );
+    assert_eq!(
+        BlindedElement::from_base64(&blinded.to_base64()).unwrap(),
+        blinded
+    );
+    assert!(matches!(
+        DerivedPartial::from_base64(&blinded.to_base64()),
+        Err(Error::MalformedLength {
+            expected: 124,
+            found: 32,
+            ..
+        })
+    ));
+    assert!(BlindedElement::from_base64("not base64").is_err());
     assert_eq!(&customer.to_bytes()[2..4], &[0xff, 0xff]);
 
     let mut unknown_version = customer.to_bytes();
