@@ -24,7 +24,8 @@ pub(crate) fn unquote_char(text: &str, quote: u8) -> Option<(u32, bool, &str)> {
         return Some((u32::from(first), false, &text[1..]));
     }
     let escape = *bytes.get(1)?;
-    let rest = &text[2..];
+    // A backslash before a non-ASCII character is not an escape Go knows.
+    let rest = text.get(2..)?;
     let simple = |value: u8| Some((u32::from(value), false, rest));
     match escape {
         b'a' => simple(0x07),
@@ -245,8 +246,12 @@ pub(crate) fn parse_float(text: &str) -> FloatParse {
         return FloatParse::Invalid;
     }
     let cleaned: String = body.chars().filter(|character| *character != '_').collect();
-    let magnitude = if cleaned.len() > 2 && cleaned[..2].eq_ignore_ascii_case("0x") {
-        match parse_hex_float(&cleaned[2..]) {
+    let hex_body = cleaned
+        .strip_prefix("0x")
+        .or_else(|| cleaned.strip_prefix("0X"))
+        .filter(|body| !body.is_empty());
+    let magnitude = if let Some(hex_body) = hex_body {
+        match parse_hex_float(hex_body) {
             Some(value) => value,
             None => return FloatParse::Invalid,
         }
@@ -406,6 +411,14 @@ mod tests {
         assert_eq!(parse_int("089"), None);
         assert_eq!(parse_uint("-1"), None);
         assert_eq!(parse_int("1__0"), None);
+    }
+
+    #[test]
+    fn non_ascii_input_never_panics() {
+        assert_eq!(unquote("\"\\\u{e9}\""), None);
+        assert_eq!(unquote_char("\\\u{e9}", b'"'), None);
+        assert_eq!(parse_float("0\u{e9}"), FloatParse::Invalid);
+        assert_eq!(parse_float("0x\u{e9}p1"), FloatParse::Invalid);
     }
 
     #[test]
