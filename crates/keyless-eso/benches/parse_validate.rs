@@ -89,8 +89,7 @@ fn bench(c: &mut Criterion) {
     // The floor: only the YAML parser underneath serde-saphyr producing its events.
     group.bench_function("yaml_parser_events_only", |b| {
         b.iter(|| {
-            let mut parser =
-                granit_parser::Parser::new_from_str(black_box(text.as_str()));
+            let mut parser = granit_parser::Parser::new_from_str(black_box(text.as_str()));
             let mut events = 0usize;
             while let Some(Ok(_)) = parser.next() {
                 events += 1;

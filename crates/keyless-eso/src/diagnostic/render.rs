@@ -210,7 +210,6 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
     })
 }
 
-
 /// The JSON report for CI: every diagnostic with its code, severity, file, document, path,
 /// line, column, byte range, help, and counts per severity.
 ///
