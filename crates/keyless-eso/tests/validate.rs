@@ -99,10 +99,13 @@ fn eso_documentation_akeyless_examples_are_clean() {
     assert_eq!(document.stores().count(), 2);
 }
 
+/// What a broken variant must report: rule code, line, column and field path.
+type Expected = (&'static str, u32, u32, &'static str);
+
 #[test]
 fn broken_runbook_variants_point_at_the_line() {
     let options = team_options();
-    let cases: [(&str, &str, (&str, u32, u32, &str)); 6] = [
+    let cases: [(&str, &str, Expected); 6] = [
         (
             "refreshInterval: 1m",
             "refreshInterval: 5d",
