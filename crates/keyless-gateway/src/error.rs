@@ -1,5 +1,6 @@
 //! The crate's error type.
 
+use crate::gateway_text::Words;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -211,29 +212,17 @@ pub enum FragmentFailureCause {
 impl FragmentFailureCause {
     /// Reads the cause from a gateway error message that names the customer fragment or the
     /// derived key.
+    ///
+    /// Only the words after that phrase count (all words when the message has no such
+    /// phrase), so the status and ids of a nested gateway message cannot pass for the cause.
+    /// Quoted spans and tokens holding a `/` (item names, URLs) are skipped, and numbers
+    /// count only as whole words. A cause stated only before the phrase is not found:
+    /// [`Self::Unspecified`].
     pub fn from_gateway_message(message: &str) -> Self {
-        let text = message.to_ascii_lowercase();
-        let has = |needle: &str| text.contains(needle);
-        if has("unreachable") || has("connection refused") || has("timed out") || has("timeout") {
-            Self::Unreachable
-        } else if has("unknown key") {
-            Self::UnknownKey
-        } else if has("404") || has("endpoint not found") {
-            Self::EndpointNotFound
-        } else if has("500") || has("crashed") || has("internal server error") {
-            Self::ServiceFailure
-        } else if has("409") || has("stale epoch") || has("epoch mismatch") {
-            Self::StaleEpoch
-        } else if has("401") || has("rejected the token") {
-            Self::Unauthorized
-        } else if has("429") || has("rate limit") {
-            Self::RateLimited
-        } else if has("400") || has("malformed") {
-            Self::BadRequest
-        } else if has("answer unusable") {
-            Self::InvalidAnswer
-        } else {
-            Self::Unspecified
+        let words = Words::of(message);
+        match words.fragment_phrase() {
+            Some(start) => words.from(start).cause(),
+            None => words.cause(),
         }
     }
 }

@@ -82,12 +82,17 @@
 //! | 401 after one fresh token, or 403 | [`Error::Denied`] |
 //! | 404 (and only 404) | [`Error::NotFound`] |
 //! | 429 | [`Error::RateLimited`] with `Retry-After` |
-//! | the message names the customer fragment or the derived key (any status) | [`Error::CustomerFragmentUnavailable`] with a [`FragmentFailureCause`] |
+//! | any other status (5xx, 400, 409, an error inside a 200) whose message names the customer fragment or the derived key | [`Error::CustomerFragmentUnavailable`] with a [`FragmentFailureCause`] |
 //! | any other error status, or an error inside a 200 | [`Error::Gateway`] with status and message |
 //! | a body that is not the expected JSON, a missing name, an empty value | [`Error::InvalidResponse`] (never quoting the body) |
 //! | a bad builder setting | [`Error::InvalidConfig`] |
 //! | a request that cannot be sent (no names) | [`Error::InvalidRequest`] |
 //! | a fragment quorum failed | [`Error::Quorum`] |
+//!
+//! 401, 403, 404 and 429 are classified by their status whatever the message says: gateways
+//! echo item names, and an item may be called `/mdapi/derived-key-svc/404`. For that reason,
+//! too, the customer-fragment wording counts only as whole words outside quoted spans and
+//! tokens holding a `/`.
 //!
 //! [`Error::is_retryable`], [`Error::is_not_found`] and [`Error::is_auth`] answer the usual
 //! questions.
@@ -102,8 +107,9 @@
 //!
 //! [`FragmentFailureCause`] also separates a stale epoch (409), an unknown key, a refused
 //! token, rate limiting and unusable answers. From the fragment service itself the cause comes
-//! from the status; from the gateway it is read from the error text, which therefore should
-//! contain the cause's `Display` text (the fake gateway writes it so).
+//! from the status; from the gateway it is read from the error text after the words "customer
+//! fragment" or "derived key", which therefore should be followed by the cause's `Display`
+//! text (the fake gateway writes it so).
 //!
 //! # Security considerations
 //!
@@ -135,7 +141,10 @@
 //!   (one at a time); a failure is not shared with the waiters.
 //! - The customer-fragment cause of a gateway error is read from its text, since the gateway
 //!   reports nothing else; a message without a recognisable cause gives
-//!   [`FragmentFailureCause::Unspecified`].
+//!   [`FragmentFailureCause::Unspecified`], and so does a cause stated only before the words
+//!   "customer fragment" or "derived key". A fragment failure a gateway reported as 401, 403,
+//!   404 or 429 would be read as that status. An unquoted item name with spaces and no `/`
+//!   (`customer fragment`) in a 5xx message would still read as a fragment failure.
 //! - `Retry-After` is read as seconds or as an IMF-fixdate; the obsolete HTTP date forms are
 //!   ignored.
 //! - Cloud identities (`aws_iam`, `azure_ad`, `gcp`) take a cloud id the caller produced; the
@@ -155,6 +164,7 @@ mod auth;
 mod base_url;
 mod client;
 mod error;
+mod gateway_text;
 pub mod holder;
 mod http;
 pub mod response;
