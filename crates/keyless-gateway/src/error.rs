@@ -1,6 +1,8 @@
 //! The crate's error type.
 
 use crate::gateway_text::Words;
+use crate::holder::{HolderProblem, HolderReport};
+use keyless_fragments::HolderId;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -143,9 +145,67 @@ pub enum Error {
         reason: String,
     },
 
-    /// A fragment quorum could not produce the item key.
-    #[error(transparent)]
-    Quorum(#[from] crate::holder::QuorumError),
+    /// A [`FragmentQuorum`](crate::holder::FragmentQuorum)'s holders do not fit its roster:
+    /// no customer holder, a holder id repeated or not in the roster, or fewer SaaS holders
+    /// than the threshold.
+    #[error("fragment quorum misconfigured: {reason}")]
+    QuorumMisconfigured {
+        /// What does not fit.
+        reason: String,
+    },
+
+    /// A quorum's derivation could not start: the item context names another key or key
+    /// version than the quorum's roster.
+    #[error("the item key derivation could not start")]
+    DerivationStart {
+        /// The crypto core's refusal.
+        #[source]
+        source: keyless_fragments::Error,
+    },
+
+    /// A quorum in this process could not have the customer fragment's partial, which every
+    /// derivation needs: the customer holder failed, did not answer before the deadline, or
+    /// sent a partial that did not verify. (When a gateway reports that, it is
+    /// [`Error::CustomerFragmentUnavailable`].)
+    #[error("the customer fragment is unavailable from {holder}{}", crate::holder::others(.problems))]
+    CustomerPartialUnavailable {
+        /// The customer holder's name.
+        holder: String,
+        /// The runbook cause.
+        cause: FragmentFailureCause,
+        /// The customer holder's problem; its source is the holder's error or the reason its
+        /// partial was rejected.
+        #[source]
+        problem: Box<HolderProblem>,
+        /// Problems of the other holders, if any.
+        problems: Vec<HolderReport>,
+    },
+
+    /// Fewer than `t` SaaS holders of a quorum gave a valid partial, and no other can anymore.
+    /// The message lists every holder at fault.
+    #[error(
+        "only {valid} valid SaaS partial(s) of the {need} needed{}; {}",
+        if *.deadline_passed { " before the deadline" } else { "" },
+        crate::holder::ReportList(.problems)
+    )]
+    NotEnoughPartials {
+        /// Valid SaaS partials obtained.
+        valid: usize,
+        /// The roster's threshold.
+        need: usize,
+        /// Whether the deadline ended the wait.
+        deadline_passed: bool,
+        /// Every holder that failed, was rejected or timed out.
+        problems: Vec<HolderReport>,
+    },
+
+    /// Combining a quorum's valid partials failed (an internal error of the crypto core).
+    #[error("combining the partials failed")]
+    CombinePartials {
+        /// The crypto core's error.
+        #[source]
+        source: keyless_fragments::Error,
+    },
 }
 
 /// The kind of transport failure behind [`Error::Unreachable`].
@@ -247,7 +307,8 @@ impl fmt::Display for FragmentFailureCause {
 impl Error {
     /// Whether trying again later may succeed: the server was unreachable or slow, rate
     /// limited the call, the customer fragment was unavailable, or the gateway answered 500,
-    /// 502, 503 or 504.
+    /// 502, 503 or 504. For a quorum: some holder at fault was unreachable, slow, crashed or
+    /// rate limited (rather than misconfigured or forging).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Unreachable { .. }
@@ -255,8 +316,35 @@ impl Error {
             | Self::RateLimited { .. }
             | Self::CustomerFragmentUnavailable { .. } => true,
             Self::Gateway { status, .. } => matches!(status, 500 | 502 | 503 | 504),
-            Self::Quorum(error) => error.is_retryable(),
+            Self::CustomerPartialUnavailable { problem, .. } => problem.is_retryable(),
+            Self::NotEnoughPartials { problems, .. } => {
+                problems.iter().any(|report| report.problem.is_retryable())
+            }
             _ => false,
+        }
+    }
+
+    /// Every holder a quorum error names, the customer holder first; empty for other errors.
+    pub fn holder_problems(&self) -> Vec<(&str, HolderId, &HolderProblem)> {
+        fn reports(problems: &[HolderReport]) -> Vec<(&str, HolderId, &HolderProblem)> {
+            problems
+                .iter()
+                .map(|report| (report.name.as_str(), report.holder, &report.problem))
+                .collect()
+        }
+        match self {
+            Self::CustomerPartialUnavailable {
+                holder,
+                problem,
+                problems,
+                ..
+            } => {
+                let mut all = vec![(holder.as_str(), HolderId::CUSTOMER, problem.as_ref())];
+                all.extend(reports(problems));
+                all
+            }
+            Self::NotEnoughPartials { problems, .. } => reports(problems),
+            _ => Vec::new(),
         }
     }
 

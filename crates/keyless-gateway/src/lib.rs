@@ -87,7 +87,11 @@
 //! | a body that is not the expected JSON, a missing name, an empty value | [`Error::InvalidResponse`] (never quoting the body) |
 //! | a bad builder setting | [`Error::InvalidConfig`] |
 //! | a request that cannot be sent (no names) | [`Error::InvalidRequest`] |
-//! | a fragment quorum failed | [`Error::Quorum`] |
+//! | a [`holder::FragmentQuorum`] whose holders do not fit its roster | [`Error::QuorumMisconfigured`] |
+//! | a quorum derivation for a context of another key | [`Error::DerivationStart`] |
+//! | the quorum's customer holder failed, timed out or sent a bad partial | [`Error::CustomerPartialUnavailable`], the [`holder::HolderProblem`] as source |
+//! | fewer than `t` valid SaaS partials | [`Error::NotEnoughPartials`] naming every holder at fault |
+//! | the crypto core could not combine valid partials | [`Error::CombinePartials`] |
 //!
 //! 401, 403, 404 and 429 are classified by their status whatever the message says: gateways
 //! echo item names, and an item may be called `/mdapi/derived-key-svc/404`. For that reason,
@@ -95,13 +99,18 @@
 //! tokens holding a `/`.
 //!
 //! [`Error::is_retryable`], [`Error::is_not_found`] and [`Error::is_auth`] answer the usual
-//! questions.
+//! questions; [`Error::holder_problems`] lists the holders a quorum error names.
+//!
+//! [`Error`] is the crate's one error enum; the quorum's errors are among its variants.
+//! [`holder::HolderError`] (one holder's failure, from a [`holder::FragmentHolder`]) and
+//! [`holder::HolderProblem`] (how one holder let a quorum down) are per-holder records that
+//! a quorum error carries as its source or lists in its message.
 //!
 //! ## The runbook's failure table
 //!
 //! | runbook symptom | how it surfaces here |
 //! |---|---|
-//! | the CipherTrust Manager VM is unreachable (ExternalSecrets stuck in `SecretSyncedError`) | the gateway on the VM: [`Error::Unreachable`] or [`Error::Timeout`]; the fragment service: [`FragmentFailureCause::Unreachable`] (holder error, quorum error, or the gateway's message) |
+//! | the CipherTrust Manager VM is unreachable (ExternalSecrets stuck in `SecretSyncedError`) | the gateway on the VM: [`Error::Unreachable`] or [`Error::Timeout`]; the fragment service: [`FragmentFailureCause::Unreachable`] (holder error, [`Error::CustomerPartialUnavailable`], or the gateway's message) |
 //! | `/api/derived-key` answers 404 (an upgrade broke the endpoint) | [`FragmentFailureCause::EndpointNotFound`] |
 //! | `/api/derived-key` answers 500 (the fragment service crashed) | [`FragmentFailureCause::ServiceFailure`] |
 //!
