@@ -260,7 +260,7 @@ async fn gateway_faults_map_to_typed_client_errors_and_change_nothing() {
 async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller() {
     let gateway = FakeGateway::builder()
         .fragment_service_caller("gateway", None)
-        .fragment_service_caller("other", Some("cf-other-caller-token".to_owned()))
+        .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
         .fragment_rate_limit(Some(keyless_fake::RateLimit::per_second(1).burst(2)))
         .item_key_cache(None)
         .item(SeedItem::static_secret(NAME, VALUE))
