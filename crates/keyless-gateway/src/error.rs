@@ -167,7 +167,10 @@ pub enum Error {
     /// derivation needs: the customer holder failed, did not answer before the deadline, or
     /// sent a partial that did not verify. (When a gateway reports that, it is
     /// [`Error::CustomerFragmentUnavailable`].)
-    #[error("the customer fragment is unavailable from {holder}{}", crate::holder::others(.problems))]
+    #[error(
+        "the customer fragment is unavailable from {holder}{}",
+        crate::holder::others(.problems)
+    )]
     CustomerPartialUnavailable {
         /// The customer holder's name.
         holder: String,

@@ -1064,8 +1064,8 @@ mod tests {
         fn any_credential_round_trips(username in "\\PC{0,40}", password in ".{0,40}") {
             let plaintext = credential_plaintext(&username, &password);
             let parsed: Parsed = serde_json::from_slice(&plaintext).expect("valid JSON");
-            proptest::prop_assert_eq!(parsed.username, username.clone());
-            proptest::prop_assert_eq!(parsed.password, password.clone());
+            proptest::prop_assert_eq!(&parsed.username, &username);
+            proptest::prop_assert_eq!(&parsed.password, &password);
             proptest::prop_assert!(plaintext.len() <= credential_capacity(&username, &password));
         }
     }

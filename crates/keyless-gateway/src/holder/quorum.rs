@@ -299,8 +299,12 @@ impl FragmentQuorum {
     pub async fn derive_item_key(&self, context: &ItemContext) -> Result<ItemKey, Error> {
         let outcome = self.derive(context).await?;
         for report in &outcome.problems {
-            tracing::warn!(holder = %report.holder, name = %report.name, problem = %Detailed(&report.problem),
-                "fragment holder did not contribute");
+            tracing::warn!(
+                holder = %report.holder,
+                name = %report.name,
+                problem = %Detailed(&report.problem),
+                "fragment holder did not contribute"
+            );
         }
         Ok(outcome.item_key)
     }
