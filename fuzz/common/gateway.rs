@@ -105,7 +105,21 @@ fn check_error(error: &Error, status: u16, decoded: bool) {
             matches!(error, Error::InvalidResponse { .. }),
             "a 2xx answer fails only as an invalid response: {shown}"
         );
-    } else if error.is_not_found() {
-        assert_eq!(status, 404, "only a 404 is not found");
+    } else {
+        // The status decides for these, whatever the message (an echoed item name) says.
+        assert_eq!(
+            error.is_not_found(),
+            status == 404,
+            "a 404 and only a 404 is not found: {shown}"
+        );
+        if matches!(status, 401 | 403) {
+            assert!(error.is_auth(), "a 401 or 403 is an auth error: {shown}");
+        }
+        if status == 429 {
+            assert!(
+                matches!(error, Error::RateLimited { .. }),
+                "a 429 is rate limiting: {shown}"
+            );
+        }
     }
 }

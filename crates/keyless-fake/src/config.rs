@@ -397,7 +397,7 @@ impl SeedItem {
         &self.name
     }
 
-    fn with_kind(name: impl Into<String>, kind: SeedItemKind) -> Self {
+    pub(crate) fn with_kind(name: impl Into<String>, kind: SeedItemKind) -> Self {
         Self {
             name: crate::access::normalize_path(&name.into()),
             kind,

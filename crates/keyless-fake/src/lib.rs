@@ -99,6 +99,8 @@
 //!
 //! # Known limitations
 //!
+//! - A seed file's secrets are [`secrecy::SecretString`]s once parsed and the file's text is
+//!   wiped, but the copies the YAML parser makes while parsing are not.
 //! - Only the commands listed above exist; creating dynamic or rotated secrets, keys,
 //!   certificates and auth methods through the API is not emulated (seed them instead), and
 //!   `rotate-secret` / `rotated-secret-get-value` / `dynamic-secret-get-value` are not routed.

@@ -37,17 +37,21 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use secrecy::SecretSlice;
+use secrecy::{ExposeSecret as _, SecretSlice, SecretString};
 use serde::Deserialize;
 
 use crate::config::{
-    AuthMethod, Capability, Credential, PathRule, Role, SecretFormat, SeedItem, ServiceAccount,
+    AuthMethod, Capability, Credential, PathRule, Role, SecretFormat, SeedItem, SeedItemKind,
+    ServiceAccount,
 };
 use crate::error::FakeError;
 use crate::fragment_service::RateLimit;
 use crate::gateway::FakeGatewayBuilder;
 
 /// A parsed seed file. Turn it into a builder with [`Seed::into_builder`].
+///
+/// Access keys, `u-` tokens, HS256 keys, item values and passwords and fragment-service
+/// caller tokens are held as [`SecretString`] from parsing on: `Debug` shows them redacted.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Seed {
@@ -97,7 +101,7 @@ struct FragmentSection {
 #[serde(deny_unknown_fields)]
 struct CallerEntry {
     name: String,
-    token: Option<String>,
+    token: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,10 +131,10 @@ struct RuleEntry {
 struct AuthEntry {
     name: String,
     access_id: String,
-    access_key: Option<String>,
+    access_key: Option<SecretString>,
     kubernetes: Option<KubernetesEntry>,
     jwt: Option<JwtEntry>,
-    uid_tokens: Option<Vec<String>>,
+    uid_tokens: Option<Vec<SecretString>>,
     #[serde(default)]
     roles: Vec<String>,
     token_ttl: Option<String>,
@@ -149,7 +153,7 @@ struct KubernetesEntry {
 struct JwtEntry {
     issuer: String,
     audience: Option<String>,
-    hs256_key: Option<String>,
+    hs256_key: Option<SecretString>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,9 +163,9 @@ struct ItemEntry {
     #[serde(rename = "type")]
     item_type: Option<String>,
     format: Option<String>,
-    value: Option<String>,
+    value: Option<SecretString>,
     username: Option<String>,
-    password: Option<String>,
+    password: Option<SecretString>,
     producer: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
@@ -177,12 +181,13 @@ impl Seed {
             .map_err(|error| describe_yaml_error(&error))
     }
 
-    /// Reads and parses a seed file.
+    /// Reads and parses a seed file. The file's text, secrets included, is wiped once parsed.
     pub fn from_file(path: &Path) -> Result<Self, FakeError> {
         let text = std::fs::read_to_string(path).map_err(|source| FakeError::ReadSeed {
             path: path.to_owned(),
             source,
         })?;
+        let text = zeroize::Zeroizing::new(text);
         Self::from_yaml(&text)
     }
 
@@ -303,7 +308,7 @@ fn auth_method(index: usize, entry: AuthEntry) -> Result<AuthMethod, FakeError> 
     let location = |field: &str| format!("auth_methods[{index}].{field}");
     let mut credentials = Vec::new();
     if let Some(key) = entry.access_key {
-        credentials.push(Credential::AccessKey(key.into()));
+        credentials.push(Credential::AccessKey(key));
     }
     if let Some(kubernetes) = entry.kubernetes {
         let service_accounts = kubernetes
@@ -328,13 +333,13 @@ fn auth_method(index: usize, entry: AuthEntry) -> Result<AuthMethod, FakeError> 
         credentials.push(Credential::Jwt {
             issuer: jwt.issuer,
             audience: jwt.audience,
-            hs256_key: jwt.hs256_key.map(|key| SecretSlice::from(key.into_bytes())),
+            hs256_key: jwt
+                .hs256_key
+                .map(|key| SecretSlice::from(key.expose_secret().as_bytes().to_vec())),
         });
     }
     if let Some(tokens) = entry.uid_tokens {
-        credentials.push(Credential::UniversalIdentity(
-            tokens.into_iter().map(Into::into).collect(),
-        ));
+        credentials.push(Credential::UniversalIdentity(tokens));
     }
 
     let credential = match credentials.len() {
@@ -369,13 +374,16 @@ fn item(index: usize, entry: ItemEntry) -> Result<SeedItem, FakeError> {
         reason: format!("this item type needs {field}"),
     };
 
+    let generic = |format: SecretFormat, value: SecretString| {
+        SeedItem::with_kind(entry.name.clone(), SeedItemKind::Generic { format, value })
+    };
     let item = match entry.item_type.as_deref().unwrap_or("generic") {
         "generic" => {
             let value = entry.value.ok_or_else(|| missing("value"))?;
             match entry.format.as_deref().map(SecretFormat::parse) {
-                None | Some(Some(SecretFormat::Text)) => SeedItem::static_secret(entry.name, value),
-                Some(Some(SecretFormat::Json)) => SeedItem::json_secret(entry.name, value),
-                Some(Some(SecretFormat::KeyValue)) => SeedItem::key_value_secret(entry.name, value),
+                None | Some(Some(SecretFormat::Text)) => generic(SecretFormat::Text, value),
+                Some(Some(SecretFormat::Json)) => generic(SecretFormat::Json, value),
+                Some(Some(SecretFormat::KeyValue)) => generic(SecretFormat::KeyValue, value),
                 Some(None) => {
                     return Err(FakeError::InvalidConfig {
                         location: location("format"),
@@ -384,19 +392,23 @@ fn item(index: usize, entry: ItemEntry) -> Result<SeedItem, FakeError> {
                 }
             }
         }
-        "password" => SeedItem::password(
+        "password" => SeedItem::with_kind(
             entry.name,
-            entry.username.unwrap_or_default(),
-            entry.password.ok_or_else(|| missing("password"))?,
+            SeedItemKind::Password {
+                username: entry.username.unwrap_or_default(),
+                password: entry.password.ok_or_else(|| missing("password"))?,
+            },
         ),
         "dynamic" => SeedItem::dynamic_secret(
             entry.name,
             entry.producer.ok_or_else(|| missing("producer"))?,
         ),
-        "rotated" => SeedItem::rotated_secret(
+        "rotated" => SeedItem::with_kind(
             entry.name,
-            entry.username.ok_or_else(|| missing("username"))?,
-            entry.password.ok_or_else(|| missing("password"))?,
+            SeedItemKind::Rotated {
+                username: entry.username.ok_or_else(|| missing("username"))?,
+                password: entry.password.ok_or_else(|| missing("password"))?,
+            },
         ),
         other => {
             return Err(FakeError::InvalidConfig {

@@ -305,7 +305,6 @@ mod derive {
 
     use keyless_gateway::holder::{
         FragmentHolder, FragmentQuorum, HolderProblem, HttpFragmentHolder, InProcessHolder,
-        QuorumError,
     };
 
     use keyless_fragments::{KeyCheck, PendingDerivation};
@@ -367,14 +366,14 @@ mod derive {
 
         pub(super) async fn derive(&self, context: &ItemContext) -> Result<ItemKey, VaultError> {
             self.quorum.derive_item_key(context).await.map_err(|error| {
-                let detail = error.to_string();
+                let detail = with_sources(&error);
                 match error {
-                    QuorumError::CustomerFragmentUnavailable { cause, problem, .. } => {
-                        VaultError::CustomerFragment {
-                            cause: refine(cause, &problem),
-                            detail,
-                        }
-                    }
+                    keyless_gateway::Error::CustomerPartialUnavailable {
+                        cause, problem, ..
+                    } => VaultError::CustomerFragment {
+                        cause: refine(cause, &problem),
+                        detail,
+                    },
                     _ => VaultError::Internal { reason: detail },
                 }
             })
@@ -447,6 +446,19 @@ mod derive {
                     },
                 })
         }
+    }
+
+    /// `error: source: source …`: the detail a log line needs, since the quorum's error keeps
+    /// the customer holder's problem as its source rather than in its message.
+    fn with_sources(error: &(dyn std::error::Error + 'static)) -> String {
+        let mut text = error.to_string();
+        let mut source = error.source();
+        while let Some(layer) = source {
+            text.push_str(": ");
+            text.push_str(&layer.to_string());
+            source = layer.source();
+        }
+        text
     }
 
     /// A partial rejected for its epoch is a stale epoch, not merely an unusable answer.

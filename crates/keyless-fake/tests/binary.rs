@@ -1,7 +1,7 @@
 //! The `keyless-fake-gateway` binary: seed file, ready file, printed URLs, clean stop on
 //! SIGTERM and SIGINT.
 
-use std::io::Read as _;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -10,6 +10,8 @@ const SEED: &str = r#"
 gateway:
   prefix: /akeyless-api/v2
   token_ttl: 5m
+fragment_service:
+  callers: [ { name: gateway, token: binary-fragment-caller-token } ]
 roles:
   - name: all
     rules: [ { path: "/*", capabilities: [read, list, create, update, delete] } ]
@@ -134,7 +136,12 @@ async fn run_once(signal: &str) {
     assert!(stdout.contains("p-binarytest00a0"), "{stdout}");
     assert!(stderr.contains("stopped"), "{stderr}");
     // Seeded credentials and values are never echoed, neither printed nor logged.
-    for secret in ["binary-test-key", "from-the-seed-file", token] {
+    for secret in [
+        "binary-test-key",
+        "from-the-seed-file",
+        token,
+        "binary-fragment-caller-token",
+    ] {
         assert!(
             !stdout.contains(secret) && !stderr.contains(secret),
             "a secret was printed"
@@ -179,5 +186,68 @@ fn a_broken_seed_file_is_a_clear_error() {
         .output()
         .unwrap();
     assert_eq!(usage.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&directory);
+}
+
+#[tokio::test]
+async fn without_a_seed_it_prints_the_generated_access_key_and_no_bearer_token() {
+    let directory =
+        std::env::temp_dir().join(format!("keyless-fake-binary-gen-{}", std::process::id()));
+    std::fs::create_dir_all(&directory).unwrap();
+    let ready = directory.join("ready.json");
+    let _ = std::fs::remove_file(&ready);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_keyless-fake-gateway"))
+        .arg("--ready-file")
+        .arg(&ready)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let document = wait_for_file(&ready, &mut child);
+    let base_url = document["gateway_url"].as_str().unwrap().to_owned();
+
+    // The announcement is printed before the ready file is written; read it up to the key.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let (mut access_id, mut access_key) = (None, None);
+    while access_key.is_none() {
+        let line = lines
+            .next()
+            .expect("the announcement names the key")
+            .unwrap();
+        if let Some(value) = line.trim().strip_prefix("access id:") {
+            access_id = Some(value.trim().to_owned());
+        }
+        if let Some(value) = line.trim().strip_prefix("access key:") {
+            access_key = Some(value.trim().to_owned());
+        }
+        printed.push(line);
+    }
+    let access_id = access_id.expect("the access id is printed before the key");
+    assert_eq!(document["access_ids"], serde_json::json!([access_id]));
+
+    // The printed key is the one the gateway accepts.
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let auth = client
+        .post(format!("{base_url}/auth"))
+        .json(&serde_json::json!({"access-id": access_id, "access-key": access_key}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(auth.status().as_u16(), 200);
+
+    let status = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(wait_for_exit(&mut child).success());
+    printed.extend(lines.map_while(Result::ok));
+    let printed = printed.join("\n");
+    assert!(
+        !printed.to_lowercase().contains("bearer"),
+        "the fragment service's token is printed: {printed}"
+    );
     let _ = std::fs::remove_dir_all(&directory);
 }

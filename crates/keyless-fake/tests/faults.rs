@@ -260,7 +260,7 @@ async fn gateway_faults_map_to_typed_client_errors_and_change_nothing() {
 async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller() {
     let gateway = FakeGateway::builder()
         .fragment_service_caller("gateway", None)
-        .fragment_service_caller("other", Some("cf-other-caller-token".to_owned()))
+        .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
         .fragment_rate_limit(Some(keyless_fake::RateLimit::per_second(1).burst(2)))
         .item_key_cache(None)
         .item(SeedItem::static_secret(NAME, VALUE))
@@ -309,4 +309,54 @@ async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller()
             .any(|entry| entry.caller.as_deref() == Some("other"))
     );
     assert!(!format!("{journal:?}").contains("cf-other-caller-token"));
+}
+
+#[tokio::test]
+async fn item_names_that_read_like_fragment_failures_keep_their_status() {
+    let names = [
+        "/mdapi/derived-key-svc/x",
+        "/mdapi/customer fragment/404",
+        "/mdapi/500/derived key",
+    ];
+    let gateway = FakeGateway::builder()
+        .role(keyless_fake::Role::new("all").allow_all("/*"))
+        .role(keyless_fake::Role::new("narrow").allow_all("/mdapi/billing/*"))
+        .auth_method(
+            keyless_fake::AuthMethod::access_key("all", "p-fullaccess001", "full-key").role("all"),
+        )
+        .auth_method(
+            keyless_fake::AuthMethod::access_key("narrow", "p-narrowaccess1", "narrow-key")
+                .role("narrow"),
+        )
+        .start()
+        .await
+        .unwrap();
+    let client_for = |access_id: &str, key: &str| {
+        GatewayClient::builder(
+            gateway.base_url(),
+            Credentials::access_key(access_id, SecretString::from(key.to_owned())),
+        )
+        .no_proxy()
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+    };
+    let full = client_for("p-fullaccess001", "full-key");
+    let narrow = client_for("p-narrowaccess1", "narrow-key");
+
+    for name in names {
+        let missing = full.get_secret_value(name).await.unwrap_err();
+        assert!(
+            matches!(&missing, Error::NotFound { message, .. } if message.contains(name)),
+            "{name}: {missing:?}"
+        );
+        assert!(missing.is_not_found() && !missing.is_retryable(), "{name}");
+
+        let denied = narrow.get_secret_value(name).await.unwrap_err();
+        assert!(
+            matches!(denied, Error::Denied { status: 401, .. }),
+            "{name}: {denied:?}"
+        );
+        assert!(denied.is_auth() && !denied.is_retryable(), "{name}");
+    }
 }

@@ -230,6 +230,36 @@ async fn formats_and_password_values() {
         json!({"username": "app", "password": "n3w"})
     );
 
+    // A username in the value wins; one that is not a string is ignored.
+    for (value, username) in [
+        (r#"{"password": "quo\"te", "username": "ops"}"#, "ops"),
+        (r#"{"password": "n3w", "username": 7}"#, "ops"),
+    ] {
+        let update = fixture
+            .call(
+                "update-secret-val",
+                json!({"name": "/f/login", "value": value}),
+            )
+            .await;
+        assert_eq!(update.status, 200, "{value}: {update:?}");
+        assert_eq!(
+            fixture.value("/f/login").await["username"],
+            username,
+            "{value}"
+        );
+    }
+    assert_eq!(fixture.value("/f/login").await["password"], "n3w");
+    for value in [r#"{"username": "x"}"#, r#"{"password": 5}"#, r#""n3w""#] {
+        let refused = fixture
+            .call(
+                "update-secret-val",
+                json!({"name": "/f/login", "value": value}),
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{value}: {refused:?}");
+        assert!(refused.error_text().contains("\"password\""), "{refused:?}");
+    }
+
     let described = fixture
         .call("describe-item", json!({"name": "/f/login"}))
         .await;

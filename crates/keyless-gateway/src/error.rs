@@ -1,5 +1,8 @@
 //! The crate's error type.
 
+use crate::gateway_text::Words;
+use crate::holder::{HolderProblem, HolderReport};
+use keyless_fragments::HolderId;
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -142,9 +145,70 @@ pub enum Error {
         reason: String,
     },
 
-    /// A fragment quorum could not produce the item key.
-    #[error(transparent)]
-    Quorum(#[from] crate::holder::QuorumError),
+    /// A [`FragmentQuorum`](crate::holder::FragmentQuorum)'s holders do not fit its roster:
+    /// no customer holder, a holder id repeated or not in the roster, or fewer SaaS holders
+    /// than the threshold.
+    #[error("fragment quorum misconfigured: {reason}")]
+    QuorumMisconfigured {
+        /// What does not fit.
+        reason: String,
+    },
+
+    /// A quorum's derivation could not start: the item context names another key or key
+    /// version than the quorum's roster.
+    #[error("the item key derivation could not start")]
+    DerivationStart {
+        /// The crypto core's refusal.
+        #[source]
+        source: keyless_fragments::Error,
+    },
+
+    /// A quorum in this process could not have the customer fragment's partial, which every
+    /// derivation needs: the customer holder failed, did not answer before the deadline, or
+    /// sent a partial that did not verify. (When a gateway reports that, it is
+    /// [`Error::CustomerFragmentUnavailable`].)
+    #[error(
+        "the customer fragment is unavailable from {holder}{}",
+        crate::holder::others(.problems)
+    )]
+    CustomerPartialUnavailable {
+        /// The customer holder's name.
+        holder: String,
+        /// The runbook cause.
+        cause: FragmentFailureCause,
+        /// The customer holder's problem; its source is the holder's error or the reason its
+        /// partial was rejected.
+        #[source]
+        problem: Box<HolderProblem>,
+        /// Problems of the other holders, if any.
+        problems: Vec<HolderReport>,
+    },
+
+    /// Fewer than `t` SaaS holders of a quorum gave a valid partial, and no other can anymore.
+    /// The message lists every holder at fault.
+    #[error(
+        "only {valid} valid SaaS partial(s) of the {need} needed{}; {}",
+        if *.deadline_passed { " before the deadline" } else { "" },
+        crate::holder::ReportList(.problems)
+    )]
+    NotEnoughPartials {
+        /// Valid SaaS partials obtained.
+        valid: usize,
+        /// The roster's threshold.
+        need: usize,
+        /// Whether the deadline ended the wait.
+        deadline_passed: bool,
+        /// Every holder that failed, was rejected or timed out.
+        problems: Vec<HolderReport>,
+    },
+
+    /// Combining a quorum's valid partials failed (an internal error of the crypto core).
+    #[error("combining the partials failed")]
+    CombinePartials {
+        /// The crypto core's error.
+        #[source]
+        source: keyless_fragments::Error,
+    },
 }
 
 /// The kind of transport failure behind [`Error::Unreachable`].
@@ -211,29 +275,17 @@ pub enum FragmentFailureCause {
 impl FragmentFailureCause {
     /// Reads the cause from a gateway error message that names the customer fragment or the
     /// derived key.
+    ///
+    /// Only the words after that phrase count (all words when the message has no such
+    /// phrase), so the status and ids of a nested gateway message cannot pass for the cause.
+    /// Quoted spans and tokens holding a `/` (item names, URLs) are skipped, and numbers
+    /// count only as whole words. A cause stated only before the phrase is not found:
+    /// [`Self::Unspecified`].
     pub fn from_gateway_message(message: &str) -> Self {
-        let text = message.to_ascii_lowercase();
-        let has = |needle: &str| text.contains(needle);
-        if has("unreachable") || has("connection refused") || has("timed out") || has("timeout") {
-            Self::Unreachable
-        } else if has("unknown key") {
-            Self::UnknownKey
-        } else if has("404") || has("endpoint not found") {
-            Self::EndpointNotFound
-        } else if has("500") || has("crashed") || has("internal server error") {
-            Self::ServiceFailure
-        } else if has("409") || has("stale epoch") || has("epoch mismatch") {
-            Self::StaleEpoch
-        } else if has("401") || has("rejected the token") {
-            Self::Unauthorized
-        } else if has("429") || has("rate limit") {
-            Self::RateLimited
-        } else if has("400") || has("malformed") {
-            Self::BadRequest
-        } else if has("answer unusable") {
-            Self::InvalidAnswer
-        } else {
-            Self::Unspecified
+        let words = Words::of(message);
+        match words.fragment_phrase() {
+            Some(start) => words.from(start).cause(),
+            None => words.cause(),
         }
     }
 }
@@ -258,7 +310,8 @@ impl fmt::Display for FragmentFailureCause {
 impl Error {
     /// Whether trying again later may succeed: the server was unreachable or slow, rate
     /// limited the call, the customer fragment was unavailable, or the gateway answered 500,
-    /// 502, 503 or 504.
+    /// 502, 503 or 504. For a quorum: some holder at fault was unreachable, slow, crashed or
+    /// rate limited (rather than misconfigured or forging).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Unreachable { .. }
@@ -266,8 +319,35 @@ impl Error {
             | Self::RateLimited { .. }
             | Self::CustomerFragmentUnavailable { .. } => true,
             Self::Gateway { status, .. } => matches!(status, 500 | 502 | 503 | 504),
-            Self::Quorum(error) => error.is_retryable(),
+            Self::CustomerPartialUnavailable { problem, .. } => problem.is_retryable(),
+            Self::NotEnoughPartials { problems, .. } => {
+                problems.iter().any(|report| report.problem.is_retryable())
+            }
             _ => false,
+        }
+    }
+
+    /// Every holder a quorum error names, the customer holder first; empty for other errors.
+    pub fn holder_problems(&self) -> Vec<(&str, HolderId, &HolderProblem)> {
+        fn reports(problems: &[HolderReport]) -> Vec<(&str, HolderId, &HolderProblem)> {
+            problems
+                .iter()
+                .map(|report| (report.name.as_str(), report.holder, &report.problem))
+                .collect()
+        }
+        match self {
+            Self::CustomerPartialUnavailable {
+                holder,
+                problem,
+                problems,
+                ..
+            } => {
+                let mut all = vec![(holder.as_str(), HolderId::CUSTOMER, problem.as_ref())];
+                all.extend(reports(problems));
+                all
+            }
+            Self::NotEnoughPartials { problems, .. } => reports(problems),
+            _ => Vec::new(),
         }
     }
 

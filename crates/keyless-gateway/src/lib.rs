@@ -82,28 +82,43 @@
 //! | 401 after one fresh token, or 403 | [`Error::Denied`] |
 //! | 404 (and only 404) | [`Error::NotFound`] |
 //! | 429 | [`Error::RateLimited`] with `Retry-After` |
-//! | the message names the customer fragment or the derived key (any status) | [`Error::CustomerFragmentUnavailable`] with a [`FragmentFailureCause`] |
+//! | any other status (5xx, 400, 409, an error inside a 200) whose message names the customer fragment or the derived key | [`Error::CustomerFragmentUnavailable`] with a [`FragmentFailureCause`] |
 //! | any other error status, or an error inside a 200 | [`Error::Gateway`] with status and message |
 //! | a body that is not the expected JSON, a missing name, an empty value | [`Error::InvalidResponse`] (never quoting the body) |
 //! | a bad builder setting | [`Error::InvalidConfig`] |
 //! | a request that cannot be sent (no names) | [`Error::InvalidRequest`] |
-//! | a fragment quorum failed | [`Error::Quorum`] |
+//! | a [`holder::FragmentQuorum`] whose holders do not fit its roster | [`Error::QuorumMisconfigured`] |
+//! | a quorum derivation for a context of another key | [`Error::DerivationStart`] |
+//! | the quorum's customer holder failed, timed out or sent a bad partial | [`Error::CustomerPartialUnavailable`], the [`holder::HolderProblem`] as source |
+//! | fewer than `t` valid SaaS partials | [`Error::NotEnoughPartials`] naming every holder at fault |
+//! | the crypto core could not combine valid partials | [`Error::CombinePartials`] |
+//!
+//! 401, 403, 404 and 429 are classified by their status whatever the message says: gateways
+//! echo item names, and an item may be called `/mdapi/derived-key-svc/404`. For that reason,
+//! too, the customer-fragment wording counts only as whole words outside quoted spans and
+//! tokens holding a `/`.
 //!
 //! [`Error::is_retryable`], [`Error::is_not_found`] and [`Error::is_auth`] answer the usual
-//! questions.
+//! questions; [`Error::holder_problems`] lists the holders a quorum error names.
+//!
+//! [`Error`] is the crate's one error enum; the quorum's errors are among its variants.
+//! [`holder::HolderError`] (one holder's failure, from a [`holder::FragmentHolder`]) and
+//! [`holder::HolderProblem`] (how one holder let a quorum down) are per-holder records that
+//! a quorum error carries as its source or lists in its message.
 //!
 //! ## The runbook's failure table
 //!
 //! | runbook symptom | how it surfaces here |
 //! |---|---|
-//! | the CipherTrust Manager VM is unreachable (ExternalSecrets stuck in `SecretSyncedError`) | the gateway on the VM: [`Error::Unreachable`] or [`Error::Timeout`]; the fragment service: [`FragmentFailureCause::Unreachable`] (holder error, quorum error, or the gateway's message) |
+//! | the CipherTrust Manager VM is unreachable (ExternalSecrets stuck in `SecretSyncedError`) | the gateway on the VM: [`Error::Unreachable`] or [`Error::Timeout`]; the fragment service: [`FragmentFailureCause::Unreachable`] (holder error, [`Error::CustomerPartialUnavailable`], or the gateway's message) |
 //! | `/api/derived-key` answers 404 (an upgrade broke the endpoint) | [`FragmentFailureCause::EndpointNotFound`] |
 //! | `/api/derived-key` answers 500 (the fragment service crashed) | [`FragmentFailureCause::ServiceFailure`] |
 //!
 //! [`FragmentFailureCause`] also separates a stale epoch (409), an unknown key, a refused
 //! token, rate limiting and unusable answers. From the fragment service itself the cause comes
-//! from the status; from the gateway it is read from the error text, which therefore should
-//! contain the cause's `Display` text (the fake gateway writes it so).
+//! from the status; from the gateway it is read from the error text after the words "customer
+//! fragment" or "derived key", which therefore should be followed by the cause's `Display`
+//! text (the fake gateway writes it so).
 //!
 //! # Security considerations
 //!
@@ -135,7 +150,10 @@
 //!   (one at a time); a failure is not shared with the waiters.
 //! - The customer-fragment cause of a gateway error is read from its text, since the gateway
 //!   reports nothing else; a message without a recognisable cause gives
-//!   [`FragmentFailureCause::Unspecified`].
+//!   [`FragmentFailureCause::Unspecified`], and so does a cause stated only before the words
+//!   "customer fragment" or "derived key". A fragment failure a gateway reported as 401, 403,
+//!   404 or 429 would be read as that status. An unquoted item name with spaces and no `/`
+//!   (`customer fragment`) in a 5xx message would still read as a fragment failure.
 //! - `Retry-After` is read as seconds or as an IMF-fixdate; the obsolete HTTP date forms are
 //!   ignored.
 //! - Cloud identities (`aws_iam`, `azure_ad`, `gcp`) take a cloud id the caller produced; the
@@ -155,6 +173,7 @@ mod auth;
 mod base_url;
 mod client;
 mod error;
+mod gateway_text;
 pub mod holder;
 mod http;
 pub mod response;

@@ -5,12 +5,15 @@
 //!
 //! - a 2xx body must parse as the command's response type, otherwise
 //!   [`Error::InvalidResponse`] says where the JSON went wrong but never quotes it;
-//! - any other status is mapped by [`error_from_response`]: a message naming the customer
-//!   fragment or the derived key is [`Error::CustomerFragmentUnavailable`]; otherwise 401 and
-//!   403 are [`Error::Denied`], 404 [`Error::NotFound`], 429 [`Error::RateLimited`], anything
-//!   else [`Error::Gateway`] with the server's message.
+//! - any other status is mapped by [`error_from_response`]: 401 and 403 are
+//!   [`Error::Denied`], 404 [`Error::NotFound`], 429 [`Error::RateLimited`], whatever the
+//!   message says; any other status whose message names the customer fragment or the derived
+//!   key (as words, not inside a quoted span or an item path the gateway echoes) is
+//!   [`Error::CustomerFragmentUnavailable`]; anything else is [`Error::Gateway`] with the
+//!   server's message.
 
 use crate::error::{Error, FragmentFailureCause};
+use crate::gateway_text::Words;
 use crate::wire::{ErrorBody, SecretMap};
 use serde::de::DeserializeOwned;
 
@@ -56,15 +59,8 @@ pub fn error_from_response(command: &str, status: u16, body: &[u8]) -> Error {
     let message = server_message(body);
     let command_name = command.to_owned();
 
-    if names_customer_fragment(&message) {
-        return Error::CustomerFragmentUnavailable {
-            command: command_name,
-            status,
-            cause: FragmentFailureCause::from_gateway_message(&message),
-            message,
-        };
-    }
-
+    // The status decides first: a 404 or 401 whose text echoes an item called
+    // `/mdapi/derived-key-svc` is still a missing or denied item (decisions §4).
     match status {
         401 | 403 if command == crate::wire::command::AUTH => Error::Unauthenticated {
             access_type: String::from("unknown"),
@@ -83,6 +79,12 @@ pub fn error_from_response(command: &str, status: u16, body: &[u8]) -> Error {
         429 => Error::RateLimited {
             command: command_name,
             retry_after: None,
+            message,
+        },
+        _ if names_customer_fragment(&message) => Error::CustomerFragmentUnavailable {
+            command: command_name,
+            status,
+            cause: FragmentFailureCause::from_gateway_message(&message),
             message,
         },
         _ => Error::Gateway {
@@ -134,13 +136,10 @@ pub(crate) fn check_secret_values(
     Ok(())
 }
 
-/// Whether a server message says the customer fragment or the derived key failed.
+/// Whether a server message says the customer fragment or the derived key failed: the words
+/// `customer fragment` or `derived key` outside quoted spans and item paths.
 fn names_customer_fragment(message: &str) -> bool {
-    let text = message.to_ascii_lowercase();
-    text.contains("customer fragment")
-        || text.contains("customer-fragment")
-        || text.contains("derived key")
-        || text.contains("derived-key")
+    Words::of(message).fragment_phrase().is_some()
 }
 
 /// The server's message: the `error` field of a JSON error body, else the body as text, cut

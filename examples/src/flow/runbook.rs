@@ -58,7 +58,10 @@ pub struct Diagnosis {
 pub fn diagnose(error: &(dyn StdError + 'static)) -> Option<Diagnosis> {
     let gateway_error = gateway_error_in(error)?;
     let diagnosis = match gateway_error {
-        GatewayError::CustomerFragmentUnavailable { cause, .. } => {
+        // Reported by the gateway, or by a quorum in this process asking the fragment service
+        // itself: the same runbook rows.
+        GatewayError::CustomerFragmentUnavailable { cause, .. }
+        | GatewayError::CustomerPartialUnavailable { cause, .. } => {
             let row = match cause {
                 FragmentFailureCause::EndpointNotFound => Some(ENDPOINT_GONE),
                 FragmentFailureCause::ServiceFailure => Some(SERVICE_CRASHED),
@@ -66,7 +69,7 @@ pub fn diagnose(error: &(dyn StdError + 'static)) -> Option<Diagnosis> {
                 _ => None,
             };
             Diagnosis {
-                client_error: "CustomerFragmentUnavailable",
+                client_error: variant_name(gateway_error),
                 fragment_cause: Some(cause.to_string()),
                 row,
             }
@@ -112,7 +115,14 @@ fn variant_name(error: &GatewayError) -> &'static str {
         GatewayError::RateLimited { .. } => "RateLimited",
         GatewayError::Gateway { .. } => "Gateway",
         GatewayError::InvalidResponse { .. } => "InvalidResponse",
-        GatewayError::Quorum(_) => "Quorum",
+        GatewayError::CustomerFragmentUnavailable { .. } => "CustomerFragmentUnavailable",
+        GatewayError::Unreachable { .. } => "Unreachable",
+        GatewayError::Timeout { .. } => "Timeout",
+        GatewayError::QuorumMisconfigured { .. } => "QuorumMisconfigured",
+        GatewayError::DerivationStart { .. } => "DerivationStart",
+        GatewayError::CustomerPartialUnavailable { .. } => "CustomerPartialUnavailable",
+        GatewayError::NotEnoughPartials { .. } => "NotEnoughPartials",
+        GatewayError::CombinePartials { .. } => "CombinePartials",
         _ => "other",
     }
 }

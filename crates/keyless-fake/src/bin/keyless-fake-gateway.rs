@@ -6,9 +6,14 @@
 //! ```
 //!
 //! Starts both services from a YAML seed file (see `keyless_fake::Seed`), prints the URLs and
-//! the credentials it generated, logs with `tracing` to stderr (`RUST_LOG`, default `info`)
-//! and stops cleanly on SIGTERM or SIGINT. With `--ready-file` it writes a JSON document with
-//! the URLs once both services accept connections.
+//! the access ids, logs with `tracing` to stderr (`RUST_LOG`, default `info`) and stops
+//! cleanly on SIGTERM or SIGINT. With `--ready-file` it writes a JSON document with the URLs
+//! and access ids once both services accept connections.
+//!
+//! The only secret it prints is the full-access key it generates when the seed configures no
+//! auth method (there is no other way to learn it). Seeded keys are never printed, and
+//! neither is the fragment service's bearer token: the gateway uses it internally. A caller
+//! of the fragment service other than the gateway needs a `token` in the seed.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::net::SocketAddr;
@@ -156,10 +161,6 @@ fn announce(handle: &FakeGatewayHandle, ca_out: Option<&PathBuf>) {
             }
         }
     }
-    println!(
-        "  fragment service bearer token: {}",
-        handle.fragment_service().bearer_token().expose_secret()
-    );
 }
 
 fn write_ready_file(

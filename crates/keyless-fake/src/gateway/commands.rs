@@ -18,6 +18,7 @@ use keyless_gateway::wire::{
     UpdateSecretValResponse, ValidateTokenRequest, ValidateTokenResponse, command,
 };
 use secrecy::{ExposeSecret as _, SecretString};
+use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::GatewayState;
@@ -682,9 +683,72 @@ pub(crate) fn new_item(
 }
 
 /// `{"username": …, "password": …}`, the plaintext of password and rotated secrets.
+///
+/// Written straight into a buffer wiped on drop, sized for the worst case so that it never
+/// grows (growing would leave an unwiped copy of the password behind). Going through a
+/// `serde_json::Value` or `String` would leave such copies too.
 pub(crate) fn credential_plaintext(username: &str, password: &str) -> Zeroizing<Vec<u8>> {
-    let object = serde_json::json!({ "username": username, "password": password });
-    Zeroizing::new(object.to_string().into_bytes())
+    let mut plaintext = Zeroizing::new(Vec::with_capacity(credential_capacity(username, password)));
+    plaintext.extend_from_slice(br#"{"username":"#);
+    push_json_string(&mut plaintext, username);
+    plaintext.extend_from_slice(br#","password":"#);
+    push_json_string(&mut plaintext, password);
+    plaintext.push(b'}');
+    plaintext
+}
+
+/// The most bytes [`credential_plaintext`] can write: the fixed text, and six bytes
+/// (`\u001f`) for every input byte plus the quotes.
+fn credential_capacity(username: &str, password: &str) -> usize {
+    let fixed = br#"{"username":,"password":}"#.len();
+    let quoted = |text: &str| text.len().saturating_mul(6).saturating_add(2);
+    fixed
+        .saturating_add(quoted(username))
+        .saturating_add(quoted(password))
+}
+
+/// Appends `text` as a JSON string (RFC 8259 escapes; other characters as UTF-8).
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    for &byte in text.as_bytes() {
+        match byte {
+            b'"' => out.extend_from_slice(br#"\""#),
+            b'\\' => out.extend_from_slice(br"\\"),
+            b'\n' => out.extend_from_slice(br"\n"),
+            b'\r' => out.extend_from_slice(br"\r"),
+            b'\t' => out.extend_from_slice(br"\t"),
+            0x08 => out.extend_from_slice(br"\b"),
+            0x0c => out.extend_from_slice(br"\f"),
+            0x00..=0x1f => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0x0f)],
+            ]),
+            // Multi-byte UTF-8 sequences pass through whole: every byte is >= 0x80.
+            _ => out.push(byte),
+        }
+    }
+    out.push(b'"');
+}
+
+/// The username of a stored credential; the password is skipped, never copied.
+#[derive(Deserialize, Default)]
+struct StoredUsername {
+    #[serde(default)]
+    username: Option<String>,
+}
+
+/// A credential update given as `value`: the password goes straight into a [`SecretString`].
+#[derive(Deserialize)]
+struct CredentialUpdate {
+    password: Option<SecretString>,
+    /// Any JSON value; only a string counts.
+    #[serde(default)]
+    username: Option<serde_json::Value>,
 }
 
 /// The plaintext of a password-type update. The new password comes from `password`, or from
@@ -695,9 +759,8 @@ fn password_update(
     request: &UpdateSecretValRequest,
     current: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
-    let current: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(current).unwrap_or_default();
-    let current_username = current.get("username").and_then(serde_json::Value::as_str);
+    let current: StoredUsername = serde_json::from_slice(current).unwrap_or_default();
+    let current_username = current.username.as_deref();
 
     if let Some(password) = &request.password {
         let username = request
@@ -708,25 +771,25 @@ fn password_update(
         return Ok(credential_plaintext(username, password.expose_secret()));
     }
 
-    let update: serde_json::Map<String, serde_json::Value> =
+    let update: CredentialUpdate =
         serde_json::from_str(request.value.expose_secret()).map_err(|_| {
             ApiError::bad_request(
                 operation,
-                "a password secret needs `password`, or a value that is a JSON object with \
-                 \"password\"",
+                "a password secret needs `password`, or a value that is a JSON object with a \
+                 \"password\" string",
             )
         })?;
     let password = update
-        .get("password")
-        .and_then(serde_json::Value::as_str)
+        .password
         .ok_or_else(|| ApiError::bad_request(operation, "the update has no \"password\" string"))?;
     let username = update
-        .get("username")
+        .username
+        .as_ref()
         .and_then(serde_json::Value::as_str)
         .or(request.username.as_deref())
         .or(current_username)
         .unwrap_or_default();
-    Ok(credential_plaintext(username, password))
+    Ok(credential_plaintext(username, password.expose_secret()))
 }
 
 pub(super) async fn update_secret_val(
@@ -958,4 +1021,52 @@ pub(super) async fn rollback_secret(
         path,
         i32::try_from(number).unwrap_or(i32::MAX),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Parsed {
+        username: String,
+        password: String,
+    }
+
+    #[test]
+    fn credential_plaintext_is_exact_json_and_never_grows() {
+        let every_control: String = (0_u8..0x20).map(char::from).collect();
+        let cases = [
+            ("", ""),
+            ("app", "p"),
+            ("quote\"back\\slash", "line\nbreak\ttab\r\u{8}\u{c}"),
+            ("ünïcödé", "пароль 🔑 \u{7f} \u{2028}"),
+            (every_control.as_str(), every_control.as_str()),
+        ];
+        for (username, password) in cases {
+            let plaintext = credential_plaintext(username, password);
+            let parsed: Parsed = serde_json::from_slice(&plaintext).expect("valid JSON");
+            assert_eq!(
+                (parsed.username.as_str(), parsed.password.as_str()),
+                (username, password)
+            );
+            // Within the capacity reserved up front, so the buffer was never reallocated.
+            assert!(plaintext.len() <= credential_capacity(username, password));
+            assert!(plaintext.capacity() >= credential_capacity(username, password));
+        }
+        let worst = every_control.repeat(50);
+        let plaintext = credential_plaintext(&worst, &worst);
+        assert!(plaintext.len() <= credential_capacity(&worst, &worst));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_credential_round_trips(username in "\\PC{0,40}", password in ".{0,40}") {
+            let plaintext = credential_plaintext(&username, &password);
+            let parsed: Parsed = serde_json::from_slice(&plaintext).expect("valid JSON");
+            proptest::prop_assert_eq!(&parsed.username, &username);
+            proptest::prop_assert_eq!(&parsed.password, &password);
+            proptest::prop_assert!(plaintext.len() <= credential_capacity(&username, &password));
+        }
+    }
 }

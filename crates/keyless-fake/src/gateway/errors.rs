@@ -31,7 +31,9 @@ pub(crate) struct Asker<'a> {
 ///
 /// Clients recognise this failure by the words "customer fragment" in the error text (the
 /// CipherTrust tooling maps it to "Customer Fragment Not Available"), so every such answer
-/// contains them, followed by the cause.
+/// contains them, followed by the cause. `keyless-gateway` looks for them only when the status
+/// is not 401, 403, 404 or 429 (those mean what they say whatever the text), and never inside
+/// an item name; hence the 503.
 pub(crate) const CUSTOMER_FRAGMENT_UNAVAILABLE: &str = "customer fragment unavailable";
 
 /// Error kind of customer-fragment failures.
@@ -105,8 +107,8 @@ impl ApiError {
     /// 503 when the customer fragment could not take part in deriving an item key.
     ///
     /// The text ends with the cause in the words `keyless-gateway` reads back
-    /// ([`FragmentFailureCause`]'s `Display`). It carries no account or access id: the client
-    /// reads the cause from keywords and status numbers, which an id could contain.
+    /// ([`FragmentFailureCause`]'s `Display`), right after the phrase it looks for. It carries
+    /// no account id, access id or item name, so nothing the caller chose can read as a cause.
     pub(crate) fn customer_fragment(operation: &str, cause: FragmentFailureCause) -> Self {
         let status = StatusCode::SERVICE_UNAVAILABLE;
         Self::new(

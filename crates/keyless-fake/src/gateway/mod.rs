@@ -199,10 +199,9 @@ impl FakeGatewayBuilder {
     pub fn fragment_service_caller(
         mut self,
         name: impl Into<String>,
-        token: Option<String>,
+        token: Option<SecretString>,
     ) -> Self {
-        self.fragment_callers
-            .push((name.into(), token.map(SecretString::from)));
+        self.fragment_callers.push((name.into(), token));
         self
     }
 

@@ -49,7 +49,9 @@ mod quorum;
 
 pub use http::{HttpFragmentHolder, HttpFragmentHolderBuilder};
 pub use in_process::InProcessHolder;
-pub use quorum::{FragmentQuorum, HolderProblem, HolderReport, QuorumError, QuorumOutcome};
+pub use quorum::{FragmentQuorum, HolderProblem, HolderReport, QuorumOutcome};
+
+pub(crate) use quorum::{ReportList, others};
 
 use crate::error::{BoxError, FragmentFailureCause};
 use async_trait::async_trait;

@@ -1,7 +1,7 @@
 //! Asking holders in parallel until `t` valid SaaS partials and the customer partial are in.
 
 use super::{FragmentHolder, HolderError, HolderLabel};
-use crate::error::FragmentFailureCause;
+use crate::error::{Error, FragmentFailureCause};
 use futures::stream::{FuturesUnordered, StreamExt};
 use keyless_fragments::{
     DerivedPartial, HolderId, ItemContext, ItemKey, PendingDerivation, Roster,
@@ -25,7 +25,7 @@ pub enum HolderProblem {
 }
 
 impl HolderProblem {
-    fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         match self {
             Self::Failed(error) => error.is_retryable(),
             Self::Rejected(_) => false,
@@ -43,12 +43,26 @@ impl HolderProblem {
     }
 }
 
+/// What happened, without the details: those are the [`std::error::Error::source`], so that
+/// an error chain names each layer once. [`HolderReport`]'s `Display` adds them.
 impl fmt::Display for HolderProblem {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(match self {
+            Self::Failed(_) => "the holder gave no partial",
+            Self::Rejected(_) => "its partial was rejected",
+            Self::TimedOut => "no answer before the deadline",
+        })
+    }
+}
+
+/// A problem is the source of [`crate::Error::CustomerPartialUnavailable`]; its own source is
+/// the holder's error or the combiner's verdict.
+impl std::error::Error for HolderProblem {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Failed(error) => write!(formatter, "failed: {error}"),
-            Self::Rejected(error) => write!(formatter, "partial rejected: {error}"),
-            Self::TimedOut => formatter.write_str("no answer before the deadline"),
+            Self::Failed(error) => Some(error),
+            Self::Rejected(error) => Some(error),
+            Self::TimedOut => None,
         }
     }
 }
@@ -65,14 +79,28 @@ pub struct HolderReport {
     pub problem: HolderProblem,
 }
 
+/// The holder, the problem and its details: reports are listed in messages, not chained.
 impl fmt::Display for HolderReport {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             formatter,
             "{}: {}",
             HolderLabel(&self.name, self.holder),
-            self.problem
+            Detailed(&self.problem)
         )
+    }
+}
+
+/// A problem with its details, for lists and logs (where there is no source chain).
+struct Detailed<'a>(&'a HolderProblem);
+
+impl fmt::Display for Detailed<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            HolderProblem::Failed(error) => write!(formatter, "failed: {error}"),
+            HolderProblem::Rejected(error) => write!(formatter, "partial rejected: {error}"),
+            HolderProblem::TimedOut => formatter.write_str("no answer before the deadline"),
+        }
     }
 }
 
@@ -87,101 +115,8 @@ pub struct QuorumOutcome {
     pub problems: Vec<HolderReport>,
 }
 
-/// Why a quorum could not derive the item key. Every variant names the holders at fault.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum QuorumError {
-    /// The quorum's holders do not fit its roster.
-    #[error("fragment quorum misconfigured: {reason}")]
-    Misconfigured {
-        /// What does not fit.
-        reason: String,
-    },
-
-    /// The derivation could not start (the context names another key than the roster).
-    #[error("the derivation could not start")]
-    Start(#[source] keyless_fragments::Error),
-
-    /// The customer fragment's partial could not be had or was rejected; every derivation
-    /// needs it.
-    #[error("customer fragment unavailable from {holder} ({cause}): {problem}{}", others(.problems))]
-    CustomerFragmentUnavailable {
-        /// The customer holder's name.
-        holder: String,
-        /// The runbook cause.
-        cause: FragmentFailureCause,
-        /// The customer holder's problem.
-        problem: Box<HolderProblem>,
-        /// Problems of the other holders, if any.
-        problems: Vec<HolderReport>,
-    },
-
-    /// Fewer than `t` SaaS holders gave a valid partial, and no other can anymore.
-    #[error(
-        "only {valid} valid SaaS partial(s) of the {need} needed{}; {}",
-        if *.deadline_passed { " before the deadline" } else { "" },
-        ReportList(.problems)
-    )]
-    NotEnoughPartials {
-        /// Valid SaaS partials obtained.
-        valid: usize,
-        /// The roster's threshold.
-        need: usize,
-        /// Whether the deadline ended the wait.
-        deadline_passed: bool,
-        /// Every holder that failed, was rejected or timed out.
-        problems: Vec<HolderReport>,
-    },
-
-    /// Combining valid partials failed (an internal error of the crypto core).
-    #[error("combining the partials failed")]
-    Combine(#[source] keyless_fragments::Error),
-}
-
-impl QuorumError {
-    /// Whether asking again later may succeed: some holder was unreachable, slow, crashed or
-    /// rate limited (rather than misconfigured or forging).
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Misconfigured { .. } | Self::Start(_) | Self::Combine(_) => false,
-            Self::CustomerFragmentUnavailable { problem, .. } => problem.is_retryable(),
-            Self::NotEnoughPartials { problems, .. } => {
-                problems.iter().any(|report| report.problem.is_retryable())
-            }
-        }
-    }
-
-    /// Every holder report the error carries (the customer's first).
-    pub fn problems(&self) -> Vec<(&str, HolderId, &HolderProblem)> {
-        let mut all = Vec::new();
-        match self {
-            Self::CustomerFragmentUnavailable {
-                holder,
-                problem,
-                problems,
-                ..
-            } => {
-                all.push((holder.as_str(), HolderId::CUSTOMER, problem.as_ref()));
-                all.extend(
-                    problems
-                        .iter()
-                        .map(|r| (r.name.as_str(), r.holder, &r.problem)),
-                );
-            }
-            Self::NotEnoughPartials { problems, .. } => {
-                all.extend(
-                    problems
-                        .iter()
-                        .map(|r| (r.name.as_str(), r.holder, &r.problem)),
-                );
-            }
-            _ => {}
-        }
-        all
-    }
-}
-
-struct ReportList<'a>(&'a [HolderReport]);
+/// Holder reports separated by `; `.
+pub(crate) struct ReportList<'a>(pub(crate) &'a [HolderReport]);
 
 impl fmt::Display for ReportList<'_> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -198,7 +133,8 @@ impl fmt::Display for ReportList<'_> {
     }
 }
 
-fn others(problems: &[HolderReport]) -> String {
+/// `; also <reports>`, or nothing when there are none.
+pub(crate) fn others(problems: &[HolderReport]) -> String {
     if problems.is_empty() {
         String::new()
     } else {
@@ -246,11 +182,11 @@ impl FragmentQuorum {
     ///
     /// # Errors
     ///
-    /// [`QuorumError::Misconfigured`] when there is not exactly one customer holder, a SaaS
+    /// [`Error::QuorumMisconfigured`] when there is not exactly one customer holder, a SaaS
     /// holder's id is repeated or not in the roster, or there are fewer SaaS holders than the
     /// threshold.
-    pub fn new(roster: Roster, holders: Vec<Arc<dyn FragmentHolder>>) -> Result<Self, QuorumError> {
-        let misconfigured = |reason: String| QuorumError::Misconfigured { reason };
+    pub fn new(roster: Roster, holders: Vec<Arc<dyn FragmentHolder>>) -> Result<Self, Error> {
+        let misconfigured = |reason: String| Error::QuorumMisconfigured { reason };
         let mut customer = None;
         let mut saas = Vec::new();
         let mut seen = HashSet::new();
@@ -305,13 +241,14 @@ impl FragmentQuorum {
     ///
     /// # Errors
     ///
-    /// [`QuorumError::CustomerFragmentUnavailable`] when the customer holder fails, times out
-    /// or sends a partial that does not verify; [`QuorumError::NotEnoughPartials`] when fewer
-    /// than `t` SaaS holders can still give a valid partial; [`QuorumError::Start`] when the
-    /// context names another key than the roster.
-    pub async fn derive(&self, context: &ItemContext) -> Result<QuorumOutcome, QuorumError> {
-        let pending =
-            PendingDerivation::start(&self.roster, context).map_err(QuorumError::Start)?;
+    /// [`Error::CustomerPartialUnavailable`] when the customer holder fails, times out or
+    /// sends a partial that does not verify; [`Error::NotEnoughPartials`] when fewer than `t`
+    /// SaaS holders can still give a valid partial; [`Error::DerivationStart`] when the
+    /// context names another key than the roster; [`Error::CombinePartials`] when the crypto
+    /// core fails to combine valid partials.
+    pub async fn derive(&self, context: &ItemContext) -> Result<QuorumOutcome, Error> {
+        let pending = PendingDerivation::start(&self.roster, context)
+            .map_err(|source| Error::DerivationStart { source })?;
         let request = *pending.request();
         let request_id = request_id();
         let need = usize::from(self.roster.threshold().threshold());
@@ -359,11 +296,15 @@ impl FragmentQuorum {
     /// # Errors
     ///
     /// As [`Self::derive`].
-    pub async fn derive_item_key(&self, context: &ItemContext) -> Result<ItemKey, QuorumError> {
+    pub async fn derive_item_key(&self, context: &ItemContext) -> Result<ItemKey, Error> {
         let outcome = self.derive(context).await?;
         for report in &outcome.problems {
-            tracing::warn!(holder = %report.holder, name = %report.name, problem = %report.problem,
-                "fragment holder did not contribute");
+            tracing::warn!(
+                holder = %report.holder,
+                name = %report.name,
+                problem = %Detailed(&report.problem),
+                "fragment holder did not contribute"
+            );
         }
         Ok(outcome.item_key)
     }
@@ -437,7 +378,7 @@ impl Gathering {
         &mut self,
         pending: &PendingDerivation,
         holders: &[Arc<dyn FragmentHolder>],
-    ) -> Result<Option<QuorumOutcome>, QuorumError> {
+    ) -> Result<Option<QuorumOutcome>, Error> {
         let customer_index = self.customer_index();
         let customer = match self.standing.get(customer_index) {
             Some(Standing::Unverified(partial) | Standing::Verified(partial)) => *partial,
@@ -491,7 +432,7 @@ impl Gathering {
                     });
                     Ok(None)
                 }
-                None => Err(QuorumError::Combine(error)),
+                None => Err(Error::CombinePartials { source: error }),
             },
         }
     }
@@ -534,7 +475,7 @@ impl Gathering {
         &mut self,
         holders: &[Arc<dyn FragmentHolder>],
         deadline_passed: bool,
-    ) -> Result<(), QuorumError> {
+    ) -> Result<(), Error> {
         let customer_index = self.customer_index();
         if matches!(
             self.standing.get(customer_index),
@@ -548,7 +489,7 @@ impl Gathering {
             let name = holders
                 .get(customer_index)
                 .map_or_else(String::new, |holder| holder.name().to_owned());
-            return Err(QuorumError::CustomerFragmentUnavailable {
+            return Err(Error::CustomerPartialUnavailable {
                 holder: name,
                 cause: problem.cause(),
                 problem: Box::new(problem),
@@ -567,7 +508,7 @@ impl Gathering {
                     matches!(standing, Standing::Verified(_) | Standing::Unverified(_))
                 })
                 .count();
-            return Err(QuorumError::NotEnoughPartials {
+            return Err(Error::NotEnoughPartials {
                 valid,
                 need: self.need,
                 deadline_passed,

@@ -143,8 +143,16 @@ async fn customer_fragment_failures_are_their_own_error() {
             FragmentFailureCause::Unreachable,
         ),
         (
-            404,
+            502,
             "customer fragment unavailable: stale epoch or key version (409)",
+            FragmentFailureCause::StaleEpoch,
+        ),
+        // The real nested format: the status in the preamble, the cause after the phrase.
+        (
+            500,
+            "failed to obtain item: Desc: Failed to get item. Status 500 Internal Server \
+             Error, Error: Internal. Message: account id: acc-404, access id: p-409. customer \
+             fragment unavailable: stale epoch or key version (409)",
             FragmentFailureCause::StaleEpoch,
         ),
     ];
@@ -361,6 +369,98 @@ fn builder_rejects_bad_settings() {
         assert!(
             matches!(&error, Error::InvalidConfig { setting, .. } if *setting == expected),
             "{expected}: {error:?}"
+        );
+    }
+}
+
+/// Item names that contain the words of a fragment failure or of a status.
+const TRICKY_NAMES: [&str; 5] = [
+    "/mdapi/derived-key-svc/x",
+    "/mdapi/customer fragment/db",
+    "/mdapi/404/500/creds",
+    "/mdapi/derived key/unreachable",
+    "/customer-fragment/derived_key",
+];
+
+/// The real gateway's nested error text for `status`, ending with the item name.
+fn nested_body(status: u16, reason: &str, kind: &str, name: &str) -> String {
+    format!(
+        "failed to obtain item description: Desc: Failed to get item. Status {status} \
+         {reason}, Error: {kind}. Message: account id: acc-x, access id: p-y. failed to obtain \
+         item {name}"
+    )
+}
+
+#[tokio::test]
+async fn the_status_decides_before_an_item_name_in_the_message() {
+    for name in TRICKY_NAMES {
+        let text = nested_body(404, "Not Found", "NotFound", name);
+        let answer = ResponseTemplate::new(404).set_body_json(error_body(&text));
+        let (error, _server) = error_for("describe-item", answer).await;
+        assert!(
+            matches!(&error, Error::NotFound { message, .. } if message == &text),
+            "{name}: {error:?}"
+        );
+        assert!(error.is_not_found() && !error.is_retryable(), "{name}");
+
+        for status in [401, 403] {
+            let text = nested_body(status, "Unauthorized", "UnauthorizedAccess", name);
+            let answer = ResponseTemplate::new(status).set_body_json(error_body(&text));
+            let (error, _server) = error_for("describe-item", answer).await;
+            assert!(
+                matches!(&error, Error::Denied { status: found, .. } if *found == status),
+                "{name} {status}: {error:?}"
+            );
+            assert!(error.is_auth() && !error.is_retryable(), "{name} {status}");
+        }
+
+        let text = format!("too many requests for item {name}");
+        let answer = ResponseTemplate::new(429).set_body_json(error_body(&text));
+        let (error, _server) = error_for("describe-item", answer).await;
+        assert!(
+            matches!(error, Error::RateLimited { .. }),
+            "{name}: {error:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_item_name_in_a_server_error_is_not_a_fragment_failure() {
+    for name in TRICKY_NAMES {
+        for text in [
+            nested_body(500, "Internal Server Error", "Internal", name),
+            format!("failed to read item \"{name}\": internal server error"),
+            format!("failed to read item `{name}` (500)"),
+        ] {
+            let answer = ResponseTemplate::new(500).set_body_json(error_body(&text));
+            let (error, _server) = error_for("describe-item", answer).await;
+            assert!(
+                matches!(&error, Error::Gateway { status: 500, message, .. } if message == &text),
+                "{text}: {error:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_fragment_failure_names_its_item_without_changing_its_cause() {
+    for name in TRICKY_NAMES {
+        let text = format!(
+            "failed to obtain item {name}: customer fragment unavailable: fragment service \
+             crashed (500)"
+        );
+        let answer = ResponseTemplate::new(503).set_body_json(error_body(&text));
+        let (error, _server) = error_for("get-secret-value", answer).await;
+        assert!(
+            matches!(
+                &error,
+                Error::CustomerFragmentUnavailable {
+                    status: 503,
+                    cause: FragmentFailureCause::ServiceFailure,
+                    ..
+                }
+            ),
+            "{text}: {error:?}"
         );
     }
 }

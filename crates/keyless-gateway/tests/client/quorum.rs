@@ -9,12 +9,11 @@ use keyless_fragments::{
     BlindedRequest, CustomerFragment, DerivedPartial, Envelope, HolderId, ItemContext, KeyId,
     KeyVersion, PendingDerivation, Roster, SaasShare, Threshold, deal_saas_shares,
 };
-use keyless_gateway::FragmentFailureCause;
 use keyless_gateway::holder::{
-    FragmentHolder, FragmentQuorum, HolderError, HolderProblem, HttpFragmentHolder,
-    InProcessHolder, QuorumError,
+    FragmentHolder, FragmentQuorum, HolderError, HolderProblem, HttpFragmentHolder, InProcessHolder,
 };
 use keyless_gateway::wire::derived_key::{DerivedKeyAnswer, DerivedKeyRequest};
+use keyless_gateway::{Error, FragmentFailureCause};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use std::sync::Arc;
@@ -315,7 +314,7 @@ async fn a_forged_partial_among_too_few_fails_naming_it() {
     assert!(
         matches!(
             &error,
-            QuorumError::NotEnoughPartials {
+            Error::NotEnoughPartials {
                 valid: 1,
                 need: 2,
                 deadline_passed: false,
@@ -406,7 +405,7 @@ async fn a_slow_holder_that_is_needed_hits_the_deadline() {
     assert!(
         matches!(
             &error,
-            QuorumError::NotEnoughPartials {
+            Error::NotEnoughPartials {
                 deadline_passed: true,
                 ..
             }
@@ -414,7 +413,7 @@ async fn a_slow_holder_that_is_needed_hits_the_deadline() {
         "{error:?}"
     );
     let timed_out: Vec<_> = error
-        .problems()
+        .holder_problems()
         .into_iter()
         .filter(|(_, _, problem)| matches!(problem, HolderProblem::TimedOut))
         .map(|(name, holder, _)| (name.to_owned(), holder))
@@ -470,7 +469,7 @@ async fn customer_holder_down_fails_at_once() {
     assert!(
         matches!(
             &error,
-            QuorumError::CustomerFragmentUnavailable {
+            Error::CustomerPartialUnavailable {
                 cause: FragmentFailureCause::Unreachable,
                 ..
             }
@@ -478,9 +477,13 @@ async fn customer_holder_down_fails_at_once() {
         "{error:?}"
     );
     assert!(error.is_retryable());
-
-    let gateway_error = keyless_gateway::Error::from(error);
-    assert!(gateway_error.is_retryable());
+    assert!(
+        matches!(
+            error.holder_problems().first(),
+            Some((_, holder, HolderProblem::Failed(_))) if holder.is_customer()
+        ),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -505,7 +508,7 @@ async fn a_forged_customer_partial_is_rejected() {
     assert!(
         matches!(
             &error,
-            QuorumError::CustomerFragmentUnavailable {
+            Error::CustomerPartialUnavailable {
                 cause: FragmentFailureCause::InvalidAnswer,
                 ..
             }
@@ -626,7 +629,7 @@ async fn http_customer_holder_in_a_quorum() {
     assert!(
         matches!(
             &rejected,
-            QuorumError::CustomerFragmentUnavailable {
+            Error::CustomerPartialUnavailable {
                 cause: FragmentFailureCause::Unauthorized,
                 ..
             }
@@ -746,4 +749,80 @@ async fn http_holder_failure_causes() {
         .await
         .expect_err("refused");
     assert_eq!(error.cause, FragmentFailureCause::Unreachable, "{error}");
+}
+
+/// Every message of `error`'s source chain, outermost first.
+fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut messages = vec![error.to_string()];
+    let mut current = error.source();
+    while let Some(layer) = current {
+        messages.push(layer.to_string());
+        current = layer.source();
+    }
+    messages
+}
+
+/// A customer holder that answers with a typed error carrying its own source.
+struct Failing;
+
+#[async_trait]
+impl FragmentHolder for Failing {
+    fn holder_id(&self) -> HolderId {
+        HolderId::CUSTOMER
+    }
+
+    fn name(&self) -> &str {
+        "failing-customer"
+    }
+
+    async fn evaluate(
+        &self,
+        _request: &BlindedRequest,
+        _request_id: &str,
+    ) -> Result<DerivedPartial, HolderError> {
+        Err(HolderError::new(
+            FragmentFailureCause::ServiceFailure,
+            "the service said boom",
+        )
+        .with_status(500)
+        .with_source(std::io::Error::other("socket detail")))
+    }
+}
+
+#[tokio::test]
+async fn the_customer_holder_error_is_the_source_not_part_of_the_message() {
+    let mut key = new_key();
+    let quorum = FragmentQuorum::new(
+        key.roster.clone(),
+        vec![key.saas(0), key.saas(1), key.saas(2), Arc::new(Failing)],
+    )
+    .expect("quorum");
+    let error = quorum
+        .derive(&key.context)
+        .await
+        .expect_err("the customer holder fails");
+
+    let messages = chain(&error);
+    assert!(
+        messages.iter().any(|m| m.contains("the service said boom")),
+        "the holder error is in the chain: {messages:?}"
+    );
+    assert_eq!(
+        messages.last().map(String::as_str),
+        Some("socket detail"),
+        "the chain reaches the holder error's own source: {messages:?}"
+    );
+    for (index, message) in messages.iter().enumerate() {
+        for inner in &messages[index + 1..] {
+            assert!(
+                !message.contains(inner.as_str()),
+                "layer {index} repeats its source: {messages:?}"
+            );
+        }
+    }
+    let holder_error =
+        std::iter::successors(std::error::Error::source(&error), |layer| layer.source())
+            .find_map(|layer| layer.downcast_ref::<HolderError>())
+            .expect("the HolderError itself is in the chain");
+    assert_eq!(holder_error.status, Some(500));
 }
