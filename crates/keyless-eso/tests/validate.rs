@@ -511,3 +511,17 @@ no `d` unit
 ";
     assert_eq!(rendered, expected);
 }
+
+#[test]
+fn rendering_a_span_beyond_the_file_does_not_overflow() {
+    // `Span` is public, so a caller can hand in any offset and length.
+    let document = Document::parse("es.yaml", es("  refreshInterval: 5d\n"));
+    let mut diagnostics = validate(&document, &team_options());
+    assert!(!diagnostics.is_empty());
+    for (offset, len) in [(10, usize::MAX), (usize::MAX, usize::MAX), (usize::MAX, 1)] {
+        diagnostics[0].span.offset = offset;
+        diagnostics[0].span.len = len;
+        let rendered = render_text(&document, &diagnostics, RenderOptions::plain());
+        assert!(rendered.contains("invalid-duration"), "{rendered}");
+    }
+}
