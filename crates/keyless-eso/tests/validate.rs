@@ -525,3 +525,33 @@ fn rendering_a_span_beyond_the_file_does_not_overflow() {
         assert!(rendered.contains("invalid-duration"), "{rendered}");
     }
 }
+
+#[test]
+fn invalid_base64_messages_name_the_offset_not_the_byte() {
+    // `$` is byte 36 and `u` is byte 117: neither may appear in the message.
+    for (value, expected) in [
+        (
+            "c2VjcmV0$",
+            "not valid base64: invalid character at offset 8",
+        ),
+        (
+            "c2VjcmV0dQ=u",
+            "not valid base64: invalid character at offset 10",
+        ),
+        (
+            "c2Vjcl==",
+            "not valid base64: invalid last character at offset 5",
+        ),
+    ] {
+        let text =
+            format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\ndata:\n  k: {value}\n");
+        let document = Document::parse("s.yaml", text);
+        let diagnostics = validate(&document, &Options::new());
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, [expected], "{value}");
+
+        let json = format!(r#"{{"data":{{"k":"{value}"}}}}"#);
+        let error = serde_json::from_str::<keyless_eso::model::Secret>(&json).unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
