@@ -1,5 +1,6 @@
 //! Loading manifest files: YAML documents → located trees → typed manifests.
 
+use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -39,7 +40,9 @@ const MAX_REPAIRS: usize = 24;
 /// };
 /// assert_eq!(es.spec.data[0].remote_ref.key, "/mdapi/app/db/DB_PASSWORD");
 /// ```
-#[derive(Debug)]
+///
+/// `Debug` shows the file name, sizes and each resource's kind and name, never the text or
+/// the parsed values (a file may hold a Secret's `data` and `stringData`).
 pub struct Document {
     name: String,
     text: String,
@@ -51,7 +54,8 @@ pub struct Document {
 }
 
 /// One YAML document of a [`Document`].
-#[derive(Debug)]
+///
+/// `Debug` shows where it starts, its `apiVersion`, kind and name, never its values.
 pub struct Resource {
     index: usize,
     span: Span,
@@ -59,6 +63,19 @@ pub struct Resource {
     kind: Option<String>,
     manifest: Option<Manifest>,
     tree: Option<Node>,
+}
+
+impl fmt::Debug for Resource {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Resource")
+            .field("index", &self.index)
+            .field("line", &self.span.line)
+            .field("api_version", &self.api_version)
+            .field("name", &self.display_name())
+            .field("typed", &self.manifest.as_ref().map(Manifest::kind))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Resource {
@@ -114,6 +131,18 @@ impl Resource {
 
     pub(crate) const fn tree(&self) -> Option<&Node> {
         self.tree.as_ref()
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Document")
+            .field("name", &self.name)
+            .field("text_bytes", &self.text.len())
+            .field("resources", &self.resources)
+            .field("load_diagnostics", &self.diagnostics.len())
+            .finish_non_exhaustive()
     }
 }
 

@@ -555,3 +555,24 @@ fn invalid_base64_messages_name_the_offset_not_the_byte() {
         assert!(error.to_string().contains(expected), "{error}");
     }
 }
+
+#[test]
+fn debug_output_of_documents_holds_no_secret_values() {
+    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  password: \
+        aHVudGVyMg==\nstringData:\n  token: s3cr3t-t0ken\n---\n{ES}";
+    let text = text.replace("{ES}", &es("  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n"));
+    let document = Document::parse("secrets.yaml", text);
+    let debug = format!("{document:?}");
+    let pretty = format!("{document:#?}");
+    for shown in [&debug, &pretty] {
+        assert!(!shown.contains("aHVudGVyMg"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("secrets.yaml"), "{shown}");
+        assert!(shown.contains("Secret") && shown.contains("ExternalSecret"), "{shown}");
+    }
+    for resource in document.resources() {
+        let shown = format!("{resource:?}");
+        assert!(!shown.contains("aHVudGVyMg") && !shown.contains("s3cr3t"), "{shown}");
+    }
+}
