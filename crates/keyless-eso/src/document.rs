@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::{ESO_API_VERSION_V1, ESO_GROUP, ExternalSecret, Manifest, Secret, SecretStore};
 use crate::path::FieldPath;
 use crate::yaml::de::{self, DeError, ErrorKind, Pass};
-use crate::yaml::{Node, Value, YamlProblem, parse_stream};
+use crate::yaml::{Node, Occurrence, Value, YamlProblem, parse_stream, same_key_indices};
 
 /// How many times the loader prunes a bad value and retries before giving up on a manifest.
 const MAX_REPAIRS: usize = 24;
@@ -426,11 +426,13 @@ fn article(node: &Node) -> &'static str {
 fn report_key_problems(text: &str, node: &Node, path: &mut FieldPath, found: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
+            let first_indices = same_key_indices(entries, Occurrence::First);
             for (position, (key, value)) in entries.iter().enumerate() {
                 let key_name = key.key_text();
-                let first = entries[..position]
-                    .iter()
-                    .find(|(earlier, _)| earlier.key_text() == key_name);
+                let first = first_indices
+                    .get(position)
+                    .filter(|first| **first != position)
+                    .and_then(|first| entries.get(*first));
                 if !matches!(key.value, Value::Str(_)) {
                     let written = text
                         .get(key.span.offset..key.span.offset + key.span.len)
