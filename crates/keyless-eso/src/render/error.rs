@@ -222,6 +222,13 @@ pub enum RenderError {
         /// ESO's message after `could not unmarshal template to 'map[string][]byte': `.
         reason: String,
     },
+    /// A KeysAndValues template rendered YAML whose aliases expand beyond `yaml.v2`'s budget
+    /// (an alias bomb); ESO fails the same way. Nothing was expanded.
+    #[error("could not apply template")]
+    ExcessiveAliasing {
+        /// Position in `templateFrom[]`.
+        index: usize,
+    },
     /// The ExternalSecret uses something rendering cannot do.
     #[error("{what} is not supported by keyless rendering")]
     Unsupported {
@@ -264,6 +271,11 @@ impl RenderError {
                 "{self}: error fetching templateFrom data: could not unmarshal template to \
                  'map[string][]byte': {reason}"
             ),
+            Self::ExcessiveAliasing { .. } => format!(
+                "{self}: error fetching templateFrom data: could not unmarshal template to \
+                 'map[string][]byte': {}",
+                super::kv_yaml::EXCESSIVE_ALIASING
+            ),
             Self::Unsupported { .. } | Self::SourceNotReady => self.to_string(),
         }
     }
@@ -274,9 +286,10 @@ impl RenderError {
             Self::Data { .. } | Self::DataFrom { .. } | Self::SourceNotReady => {
                 "could not get secret data from provider"
             }
-            Self::Template { .. } | Self::KeysAndValues { .. } | Self::Unsupported { .. } => {
-                "could not update secret"
-            }
+            Self::Template { .. }
+            | Self::KeysAndValues { .. }
+            | Self::ExcessiveAliasing { .. }
+            | Self::Unsupported { .. } => "could not update secret",
         }
     }
 }
