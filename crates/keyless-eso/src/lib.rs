@@ -148,9 +148,10 @@
 //! * In a Helm chart file, ESO checks of a template run only when Helm's output is known
 //!   without values (escaped templates and literals); YAML that is only valid after Helm
 //!   rendering (`{{- if }}` lines) is a `yaml-syntax` error.
-//! * Regular expressions are checked with the `regex` crate, not Go's RE2: `\Q…\E` is
-//!   translated, but Go 1.19 rejects `(?<name>…)` which is accepted here, and messages are
-//!   the `regex` crate's.
+//! * Regular expressions are validated and rendered with the `regex` crate after one shared
+//!   translation of Go's syntax (ASCII `\d\w\s\b`, `\Q…\E`, literal braces and brackets,
+//!   repeat counts up to 1000), not with Go's RE2: Go 1.19 rejects `(?<name>…)`, which is
+//!   accepted here, and other compile errors are the `regex` crate's words.
 //! * Only the Akeyless provider is modelled; other providers are kept as raw JSON and only
 //!   counted.
 //! * Sync-window cron schedules are not parsed.
@@ -163,6 +164,7 @@ mod duration;
 mod error;
 pub mod extract;
 pub mod gjson;
+mod goregex;
 pub mod model;
 mod path;
 pub mod provider;

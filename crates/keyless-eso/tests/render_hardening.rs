@@ -3,16 +3,20 @@
 
 use std::collections::BTreeMap;
 
-use keyless_eso::Document;
-use keyless_eso::model::ExternalSecret;
+use keyless_eso::model::{ExternalSecret, SecretValue};
 use keyless_eso::render::{self, RenderError};
+use keyless_eso::{Document, Options, validate};
 
-fn es(body: &str) -> ExternalSecret {
-    let text = format!(
+fn manifest(body: &str) -> String {
+    format!(
         "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: app\n  \
          namespace: team\nspec:\n  secretStoreRef:\n    name: cm-akeyless\n    kind: \
          ClusterSecretStore\n{body}"
-    );
+    )
+}
+
+fn es(body: &str) -> ExternalSecret {
+    let text = manifest(body);
     let document = Document::parse("case.yaml", text.as_str());
     let found = document.external_secrets().next().map(|(_, es)| es.clone());
     found.unwrap_or_else(|| panic!("no ExternalSecret: {:?}", document.load_diagnostics()))
@@ -118,4 +122,57 @@ fn the_alias_budget_counts_decodes_as_yaml_v2_does() {
     );
     let beyond = render_literal(&list(201)).unwrap_err();
     assert_eq!(beyond.eso_message(), ALIASING);
+}
+
+/// Go's `\Q…\E` quotes literal text; validation and rendering must read it the same way.
+#[test]
+fn go_literal_quoting_passes_validation_and_renders() {
+    let body = "  dataFrom:\n    - find:\n        path: /app/\n        name: {regexp: \
+                '^\\Q/app/a.b\\E'}\n      rewrite:\n        - regexp: {source: \
+                '\\Q/app/\\E(.*)\\Q.\\E(b)', target: '$1-$2'}\n";
+    let diagnostics = validate(
+        &Document::parse("case.yaml", manifest(body)),
+        &Options::new(),
+    );
+    let codes: Vec<&str> = diagnostics.iter().map(|d| d.code()).collect();
+    assert!(!codes.contains(&"invalid-regexp"), "{diagnostics:#?}");
+
+    let values: BTreeMap<String, SecretValue> = [("/app/a.b", "dot"), ("/app/aXb", "other")]
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), SecretValue::from(value)))
+        .collect();
+    let secret = render::render_with_values(&es(body), &values).expect("renders");
+    let data: Vec<(&str, &[u8])> = secret
+        .data
+        .iter()
+        .map(|(key, value)| (key.as_str(), value.expose()))
+        .collect();
+    assert_eq!(data, [("a-b", &b"dot"[..])]);
+}
+
+/// A pattern both reject is reported by both, with the same reason.
+#[test]
+fn a_regexp_validation_rejects_is_rejected_by_rendering_with_the_same_reason() {
+    let body = "  dataFrom:\n    - find:\n        path: /app/\n        name: {regexp: 'a{1001}'}\n";
+    let diagnostics = validate(
+        &Document::parse("case.yaml", manifest(body)),
+        &Options::new(),
+    );
+    let reported: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.code() == "invalid-regexp")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(reported.len(), 1, "{diagnostics:#?}");
+    let error = render::render_with_values(&es(body), &BTreeMap::new()).unwrap_err();
+    let reason = reported[0]
+        .rsplit_once("]: ")
+        .map(|(_, reason)| reason)
+        .unwrap_or_default();
+    assert!(!reason.is_empty(), "{}", reported[0]);
+    assert!(
+        error.eso_message().ends_with(reason),
+        "{} / {reason}",
+        error.eso_message()
+    );
 }

@@ -30,7 +30,6 @@
 
 mod error;
 pub(crate) mod gobase64;
-pub(crate) mod goregex;
 mod kv_yaml;
 pub mod markers;
 pub(crate) mod steps;
