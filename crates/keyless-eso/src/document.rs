@@ -1,5 +1,6 @@
 //! Loading manifest files: YAML documents → located trees → typed manifests.
 
+use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Rule, Severity, Span};
 use crate::model::{ESO_API_VERSION_V1, ESO_GROUP, ExternalSecret, Manifest, Secret, SecretStore};
 use crate::path::FieldPath;
 use crate::yaml::de::{self, DeError, ErrorKind, Pass};
-use crate::yaml::{Node, Value, YamlProblem, parse_stream};
+use crate::yaml::{Node, Occurrence, Value, YamlProblem, parse_stream, same_key_indices};
 
 /// How many times the loader prunes a bad value and retries before giving up on a manifest.
 const MAX_REPAIRS: usize = 24;
@@ -39,7 +40,9 @@ const MAX_REPAIRS: usize = 24;
 /// };
 /// assert_eq!(es.spec.data[0].remote_ref.key, "/mdapi/app/db/DB_PASSWORD");
 /// ```
-#[derive(Debug)]
+///
+/// `Debug` shows the file name, sizes and each resource's kind and name, never the text or
+/// the parsed values (a file may hold a Secret's `data` and `stringData`).
 pub struct Document {
     name: String,
     text: String,
@@ -51,7 +54,8 @@ pub struct Document {
 }
 
 /// One YAML document of a [`Document`].
-#[derive(Debug)]
+///
+/// `Debug` shows where it starts, its `apiVersion`, kind and name, never its values.
 pub struct Resource {
     index: usize,
     span: Span,
@@ -59,6 +63,19 @@ pub struct Resource {
     kind: Option<String>,
     manifest: Option<Manifest>,
     tree: Option<Node>,
+}
+
+impl fmt::Debug for Resource {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Resource")
+            .field("index", &self.index)
+            .field("line", &self.span.line)
+            .field("api_version", &self.api_version)
+            .field("name", &self.display_name())
+            .field("typed", &self.manifest.as_ref().map(Manifest::kind))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Resource {
@@ -114,6 +131,18 @@ impl Resource {
 
     pub(crate) const fn tree(&self) -> Option<&Node> {
         self.tree.as_ref()
+    }
+}
+
+impl fmt::Debug for Document {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Document")
+            .field("name", &self.name)
+            .field("text_bytes", &self.text.len())
+            .field("resources", &self.resources)
+            .field("load_diagnostics", &self.diagnostics.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -397,11 +426,13 @@ fn article(node: &Node) -> &'static str {
 fn report_key_problems(text: &str, node: &Node, path: &mut FieldPath, found: &mut Vec<Diagnostic>) {
     match &node.value {
         Value::Map(entries) => {
+            let first_indices = same_key_indices(entries, Occurrence::First);
             for (position, (key, value)) in entries.iter().enumerate() {
                 let key_name = key.key_text();
-                let first = entries[..position]
-                    .iter()
-                    .find(|(earlier, _)| earlier.key_text() == key_name);
+                let first = first_indices
+                    .get(position)
+                    .filter(|first| **first != position)
+                    .and_then(|first| entries.get(*first));
                 if !matches!(key.value, Value::Str(_)) {
                     let written = text
                         .get(key.span.offset..key.span.offset + key.span.len)

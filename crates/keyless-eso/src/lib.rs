@@ -16,6 +16,10 @@
 //!   field path (`spec.data[2].remoteRef.key`), line:column and a help text.
 //! * [`render_text`] (rustc style, via annotate-snippets) and [`render_json`] (for CI).
 //! * [`GoDuration`]: Go's `time.ParseDuration` and `Duration.String`, byte for byte.
+//! * [`template`]: the subset of ESO's Go template engine (v2, sprig) rendering uses.
+//! * [`render`]: the Secret ESO would write for an ExternalSecret, from a
+//!   [`SecretSource`](source::SecretSource) ([`provider`]: Akeyless semantics; the `gateway`
+//!   feature adds a source over the Akeyless gateway client); [`sync`]: ESO's sync decisions.
 //!
 //! # Example
 //!
@@ -134,7 +138,30 @@
 //!   `template-index-missing-key`, `template-data-reference`, `helm-unescaped`,
 //!   `duplicate-secret-key` and `duplicate-yaml-key` rules.
 //!
+//! # Errors
+//!
+//! Problems in a manifest are [`Diagnostic`]s, never errors. What stops a function from doing
+//! its job is an error, and every error type of the crate converts into [`Error`] with `?`:
+//!
+//! | leaf type | returned by | [`Error`] variant |
+//! |---|---|---|
+//! | [`render::RenderError`] | [`render::render`], [`render::render_with_values`] | `Render` |
+//! | [`render::FetchError`] | a [`SecretSource`](source::SecretSource) | `Fetch` |
+//! | [`template::TemplateError`] | [`template::Template`] parse and execute | `Template` |
+//! | [`DurationError`] | [`GoDuration::parse`] | `Duration` |
+//! | [`sync::SyncFailure`] | [`sync::sync`] (as the outcome's cause) | `Sync` |
+//! | [`extract::GoJsonError`] | [`extract::flatten_json_object`] | `GoJson` |
+//! | [`render::CorruptInputError`] | a `decodingStrategy` (inside a `FetchError`) | `Base64` |
+//!
+//! [`Error`]'s own variants cover files that cannot be read and output that cannot be
+//! serialised. The leaf types keep ESO's or Go's exact text: their `eso_message()` (or
+//! `Display`, for Go's own errors) is what ESO would log. Each error's `Display` is its own
+//! layer only; the cause is its [`source`](std::error::Error::source), never repeated in the
+//! text. Secret values never appear in an error's text.
+//!
 //! # Known limitations
+//!
+//! Each is also described where it lives.
 //!
 //! * Scalars are typed like Kubernetes' YAML 1.1 reader for booleans (`yes`, `on`, `y` are
 //!   booleans, so `secretKey: yes` is an `invalid-type` and a `yes:` key becomes `true`), but
@@ -148,14 +175,52 @@
 //! * In a Helm chart file, ESO checks of a template run only when Helm's output is known
 //!   without values (escaped templates and literals); YAML that is only valid after Helm
 //!   rendering (`{{- if }}` lines) is a `yaml-syntax` error.
-//! * Regular expressions are checked with the `regex` crate, not Go's RE2: `\Q…\E` is
-//!   translated, but Go 1.19 rejects `(?<name>…)` which is accepted here, and messages are
-//!   the `regex` crate's.
+//! * Regular expressions are validated and rendered with the `regex` crate after one shared
+//!   translation of Go's syntax (ASCII `\d\w\s\b`, `\Q…\E`, literal braces and brackets,
+//!   repeat counts up to 1000), not with Go's RE2: Go 1.19 rejects `(?<name>…)`, which is
+//!   accepted here, and other compile errors are the `regex` crate's words.
 //! * Only the Akeyless provider is modelled; other providers are kept as raw JSON and only
 //!   counted.
-//! * Sync-window cron schedules are not parsed.
+//! * `syncWindows`: the cron schedules are neither parsed by validation nor evaluated by
+//!   [`sync`], which plans periodic refreshes as if every window allowed them.
 //! * A `template.metadata` label *value* that contains a template is not checked against the
 //!   label value rules (it is only known after rendering).
+//! * Templates ([`template`]): a function ESO defines that this crate does not implement (the
+//!   PKCS#12 and JWK families, certificate and key generators, `bcrypt`, `htpasswd`, AES, the
+//!   clock and random functions, `semver*`, URL and path helpers, reflection helpers, float
+//!   arithmetic, the mutating dict and list helpers; [`template::supported_functions`] lists
+//!   what is implemented) is an `Unsupported` [`TemplateError`](template::TemplateError)
+//!   naming it, never a wrong value. Complex number literals (`1i`) parse, but evaluating one
+//!   is `Unsupported` where Go prints `(0+1i)`. Output size, evaluation steps and nesting are
+//!   bounded ([`template::Limits`]) where Go has no limits; `keys` returns sorted keys where
+//!   Go's order is random; Unicode tables are newer than Go 1.19's; `toYaml` recognises
+//!   timestamps by shape; `fromYaml` parses with serde-saphyr (`y`/`n` stay strings);
+//!   `printf "%p"` prints a bad-verb marker.
+//! * Rendering ([`render`]) returns [`RenderError::Unsupported`](render::RenderError) or
+//!   [`FetchError::Unsupported`](render::FetchError) instead of a guessed result for
+//!   generators (`sourceRef.generatorRef`), a `data[].sourceRef` or `dataFrom[].sourceRef`
+//!   naming another store, `templateFrom` items reading a ConfigMap or Secret from the
+//!   cluster, `templateFrom` targets other than `Data`, `Labels` and `Annotations`,
+//!   `target.manifest`, `rewrite.merge` and the removed template engine `v1`.
+//! * Two keys a `rewrite.regexp` turns into the same name keep the value of the later key in
+//!   sorted order, where ESO keeps an arbitrary one.
+//! * KeysAndValues templates (`templateFrom` literals) are read like `yaml.v2`, but its syntax
+//!   error wording can differ, merge keys (`<<`) are rejected instead of merged, and an alias
+//!   to the node containing it is reported as an unknown anchor.
+//! * `property` ([`gjson`]): GJSON queries (`#(...)`), modifiers (`@reverse`), multipaths,
+//!   literals and JSON-lines paths are a
+//!   [`FetchError::UnsupportedProperty`](render::FetchError) error, not evaluated.
+//! * `dataFrom.extract` errors ([`extract`]) name the byte offset where Go quotes the
+//!   offending character, which belongs to the secret.
+//! * [`render::render_with_values`] knows no item tags, so `dataFrom.find` by tags finds
+//!   nothing there; use an [`InMemorySource`](source::InMemorySource) with tagged items.
+//! * The Akeyless source (feature `gateway`): `CERTIFICATE` items are a
+//!   [`FetchError::Unsupported`](render::FetchError) error (the gateway client has no
+//!   `get-certificate-value`); a rotated `payload` that is not a string is JSON where ESO
+//!   prints Go's `%v`; a rotated secret whose value is empty (`{}`, `null`, `""`) is a
+//!   provider error where ESO returns `{}` or fails converting it; an empty static value is
+//!   recognised by the gateway client's reason text, the only thing the client reports; and
+//!   one authentication serves a whole render where ESO authenticates for every entry.
 
 mod diagnostic;
 mod document;
@@ -163,6 +228,7 @@ mod duration;
 mod error;
 pub mod extract;
 pub mod gjson;
+mod goregex;
 pub mod model;
 mod path;
 pub mod provider;

@@ -296,3 +296,151 @@ async fn certificate_items_are_reported_as_unsupported() {
         error.eso_message()
     );
 }
+
+/// Every layer of `error`'s source chain, as displayed.
+fn layers(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = vec![error.to_string()];
+    let mut current = error.source();
+    while let Some(next) = current {
+        out.push(next.to_string());
+        current = next.source();
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_corrupt_answer_in_find_is_an_error_not_a_skipped_key() {
+    let (server, source) = gateway().await;
+    answer(
+        &server,
+        "list-items",
+        json!({ "filter": "/app/" }),
+        ResponseTemplate::new(200).set_body_json(json!({ "items": [
+            { "item_name": "/app/good", "item_type": "STATIC_SECRET" },
+            { "item_name": "/app/empty", "item_type": "STATIC_SECRET" },
+            { "item_name": "/app/corrupt", "item_type": "STATIC_SECRET" },
+        ] })),
+    )
+    .await;
+    item(&server, "/app/good", "STATIC_SECRET").await;
+    static_value(&server, "/app/good", None, "g").await;
+    item(&server, "/app/empty", "STATIC_SECRET").await;
+    static_value(&server, "/app/empty", None, "").await;
+    item(&server, "/app/corrupt", "STATIC_SECRET").await;
+    answer(
+        &server,
+        "get-secret-value",
+        json!({ "names": ["/app/corrupt"] }),
+        ResponseTemplate::new(200).set_body_string("{\"/app/corrupt\": \"trunc"),
+    )
+    .await;
+
+    let find = es("  dataFrom:\n    - find: {path: /app/, name: {regexp: \".\"}}\n");
+    let error = render::render(&find, &source).await.unwrap_err();
+    let message = error.eso_message();
+    assert!(
+        message.starts_with(
+            "error processing spec.dataFrom[0].find, err: error getting all secrets: can't get \
+             secret value: `get-secret-value`: invalid response"
+        ),
+        "{message}"
+    );
+
+    // Without the corrupt item the empty one is skipped, as ESO does.
+    let good_only =
+        es("  dataFrom:\n    - find: {path: /app/, name: {regexp: \"(good|empty)\"}}\n");
+    let secret = render::render(&good_only, &source).await.expect("renders");
+    let keys: Vec<&str> = secret.data.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["_app_good"]);
+}
+
+#[tokio::test]
+async fn static_answers_without_a_usable_value_use_esos_words() {
+    let (server, source) = gateway().await;
+    for (name, reply) in [
+        ("/k/missing", json!({ "/other": "x" })),
+        ("/k/null", json!({ "/k/null": null })),
+        ("/k/object", json!({ "/k/object": {} })),
+        ("/k/empty", json!({ "/k/empty": "" })),
+    ] {
+        item(&server, name, "STATIC_SECRET").await;
+        answer(
+            &server,
+            "get-secret-value",
+            json!({ "names": [name] }),
+            ResponseTemplate::new(200).set_body_json(reply),
+        )
+        .await;
+    }
+    let fetch = |key: &str| {
+        es(&format!(
+            "  data:\n    - secretKey: v\n      remoteRef: {{key: {key}}}\n"
+        ))
+    };
+    let mut messages = Vec::new();
+    for key in ["/k/missing", "/k/null", "/k/object", "/k/empty"] {
+        let error = render::render(&fetch(key), &source).await.unwrap_err();
+        let prefix = format!("error processing spec.data[0] (key: {key}), err: ");
+        let message = error.eso_message();
+        messages.push(message.strip_prefix(&prefix).unwrap_or(&message).to_owned());
+    }
+    assert_eq!(
+        messages,
+        [
+            "can't get secret: /k/missing",
+            "can't convert secret value to string",
+            "can't convert secret value to string",
+            "invalid value received, found no value string : /k/empty",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_rotated_answer_is_an_error_not_an_empty_value() {
+    let (server, source) = gateway().await;
+    item(&server, "/db/rotated", "ROTATED_SECRET").await;
+    answer(
+        &server,
+        "get-rotated-secret-value",
+        json!({ "names": "/db/rotated" }),
+        ResponseTemplate::new(200).set_body_string("[1, 2"),
+    )
+    .await;
+    let external =
+        es("  data:\n    - secretKey: p\n      remoteRef: {key: /db/rotated, property: p}\n");
+    let error = render::render(&external, &source).await.unwrap_err();
+    let message = error.eso_message();
+    assert!(
+        message.contains("can't get rotated secret value: `get-rotated-secret-value`: invalid"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn provider_errors_do_not_repeat_their_source() {
+    let (server, source) = gateway().await;
+    answer(
+        &server,
+        "describe-item",
+        json!({ "name": "/broken" }),
+        ResponseTemplate::new(500).set_body_json(json!({ "error": "boom" })),
+    )
+    .await;
+    let external = es("  data:\n    - secretKey: v\n      remoteRef: {key: /broken}\n");
+    let error = render::render(&external, &source).await.unwrap_err();
+    let shown = layers(&error);
+    assert!(shown.len() >= 3, "{shown:#?}");
+    for pair in shown.windows(2) {
+        assert!(!pair[0].contains(&pair[1]), "{shown:#?}");
+    }
+    assert_eq!(shown[1], "can't describe item: /broken");
+    // ESO's text still has the cause.
+    assert_eq!(
+        error.eso_message(),
+        format!(
+            "error processing spec.data[0] (key: /broken), err: can't describe item: /broken, \
+             error: {}",
+            shown[2]
+        )
+    );
+}

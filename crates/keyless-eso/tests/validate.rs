@@ -511,3 +511,125 @@ no `d` unit
 ";
     assert_eq!(rendered, expected);
 }
+
+#[test]
+fn rendering_a_span_beyond_the_file_does_not_overflow() {
+    // `Span` is public, so a caller can hand in any offset and length.
+    let document = Document::parse("es.yaml", es("  refreshInterval: 5d\n"));
+    let mut diagnostics = validate(&document, &team_options());
+    assert!(!diagnostics.is_empty());
+    for (offset, len) in [(10, usize::MAX), (usize::MAX, usize::MAX), (usize::MAX, 1)] {
+        diagnostics[0].span.offset = offset;
+        diagnostics[0].span.len = len;
+        let rendered = render_text(&document, &diagnostics, RenderOptions::plain());
+        assert!(rendered.contains("invalid-duration"), "{rendered}");
+    }
+}
+
+#[test]
+fn invalid_base64_messages_name_the_offset_not_the_byte() {
+    // `$` is byte 36 and `u` is byte 117: neither may appear in the message.
+    for (value, expected) in [
+        (
+            "c2VjcmV0$",
+            "not valid base64: invalid character at offset 8",
+        ),
+        (
+            "c2VjcmV0dQ=u",
+            "not valid base64: invalid character at offset 10",
+        ),
+        (
+            "c2Vjcl==",
+            "not valid base64: invalid last character at offset 5",
+        ),
+    ] {
+        let text =
+            format!("apiVersion: v1\nkind: Secret\nmetadata: {{name: s}}\ndata:\n  k: {value}\n");
+        let document = Document::parse("s.yaml", text);
+        let diagnostics = validate(&document, &Options::new());
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, [expected], "{value}");
+
+        let json = format!(r#"{{"data":{{"k":"{value}"}}}}"#);
+        let error = serde_json::from_str::<keyless_eso::model::Secret>(&json).unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+}
+
+#[test]
+fn debug_output_of_documents_holds_no_secret_values() {
+    let text = "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  password: \
+        aHVudGVyMg==\nstringData:\n  token: s3cr3t-t0ken\n---\n{ES}";
+    let text = text.replace(
+        "{ES}",
+        &es("  data:\n    - secretKey: A\n      remoteRef: {key: /mdapi/a}\n"),
+    );
+    let document = Document::parse("secrets.yaml", text);
+    let debug = format!("{document:?}");
+    let pretty = format!("{document:#?}");
+    for shown in [&debug, &pretty] {
+        assert!(!shown.contains("aHVudGVyMg"), "{shown}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(shown.contains("secrets.yaml"), "{shown}");
+        assert!(
+            shown.contains("Secret") && shown.contains("ExternalSecret"),
+            "{shown}"
+        );
+    }
+    for resource in document.resources() {
+        let shown = format!("{resource:?}");
+        assert!(
+            !shown.contains("aHVudGVyMg") && !shown.contains("s3cr3t"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn a_mapping_with_many_keys_is_checked_for_duplicates_in_linear_time() {
+    // 20,000 labels, then `l7` and `l19999` again: two duplicate-yaml-key errors, and the
+    // manifest keeps the last values, as Kubernetes does.
+    const KEYS: usize = 20_000;
+    let mut text = String::from(
+        "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: app\n  \
+         labels:\n",
+    );
+    for index in 0..KEYS {
+        text.push_str(&format!("    l{index}: v{index}\n"));
+    }
+    text.push_str("    l7: last\n    l19999: again\n");
+    let labels_end = 5 + KEYS as u32;
+    text.push_str(
+        "spec:\n  secretStoreRef: {name: cm-akeyless, kind: ClusterSecretStore}\n  data:\n    \
+         - secretKey: A\n      remoteRef: {key: /mdapi/a}\n",
+    );
+    let document = Document::parse("many.yaml", text);
+    let duplicates: Vec<(u32, String, String)> = validate(&document, &team_options())
+        .into_iter()
+        .filter(|d| d.code() == "duplicate-yaml-key")
+        .map(|d| (d.span.line, d.path.to_string(), d.help.unwrap_or_default()))
+        .collect();
+    assert_eq!(duplicates.len(), 2, "{duplicates:#?}");
+    assert_eq!(duplicates[0].0, labels_end + 1);
+    assert_eq!(duplicates[0].1, "metadata.labels.l7");
+    assert!(
+        duplicates[0].2.contains("the first `l7` is at line 13"),
+        "{duplicates:#?}"
+    );
+    assert_eq!(duplicates[1].0, labels_end + 2);
+    assert!(
+        duplicates[1].2.contains(&format!("at line {labels_end}")),
+        "{duplicates:#?}"
+    );
+
+    let (_, external) = document
+        .external_secrets()
+        .next()
+        .expect("an ExternalSecret");
+    let labels = &external.metadata.labels;
+    assert_eq!(labels.len(), KEYS);
+    assert_eq!(labels.get("l7").map(String::as_str), Some("last"));
+    assert_eq!(labels.get("l19999").map(String::as_str), Some("again"));
+    assert_eq!(labels.get("l8").map(String::as_str), Some("v8"));
+}

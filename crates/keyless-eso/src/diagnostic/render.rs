@@ -161,7 +161,7 @@ fn excerpt<'a>(document: &'a Document, diagnostic: &Diagnostic) -> Option<Excerp
         offset -= 1;
     }
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let mut end_of_span = (offset + diagnostic.span.len).min(text.len());
+    let mut end_of_span = offset.saturating_add(diagnostic.span.len).min(text.len());
     while !text.is_char_boundary(end_of_span) {
         end_of_span += 1;
     }

@@ -154,14 +154,28 @@ impl<'de> Deserialize<'de> for SecretValue {
                     .decode(text)
                     .map(SecretValue::new)
                     .map_err(|error| {
-                        // The decoder's message names an offset, never the content.
-                        let detail = format!("not valid base64: {error}");
+                        let detail = format!("not valid base64: {}", base64_problem(&error));
                         E::invalid_value(Unexpected::Other(&detail), &self)
                     })
             }
         }
 
         deserializer.deserialize_str(Base64Visitor)
+    }
+}
+
+/// What is wrong with a base64 text, by offset only: the decoder's own `Display` quotes the
+/// offending byte, which is a byte of the secret.
+fn base64_problem(error: &base64::DecodeError) -> String {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => {
+            format!("invalid character at offset {offset}")
+        }
+        base64::DecodeError::InvalidLastSymbol { offset, .. } => {
+            format!("invalid last character at offset {offset}")
+        }
+        base64::DecodeError::InvalidLength(_) => "invalid length".to_owned(),
+        base64::DecodeError::InvalidPadding => "invalid padding".to_owned(),
     }
 }
 

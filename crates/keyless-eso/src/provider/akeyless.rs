@@ -17,17 +17,35 @@
 //!   for tags), keeps names under the path, applies the name regexp, fetches each at the latest
 //!   version and skips empty values.
 //!
+//! The gateway client refuses answers it cannot use ([`GatewayError::InvalidResponse`]),
+//! including a `get-secret-value` answer whose value is empty. Only that case (an empty
+//! string) is read as ESO reads it, an empty value (skipped by `find`, an error without
+//! `property`); a missing name is ESO's `can't get secret`, a `null`, `{}` or `[]` value ESO's
+//! `can't convert secret value to string`, and every other unusable answer a provider error,
+//! so a corrupt answer never silently drops a key. The empty case is recognised by the
+//! client's `reason` text, which is all the client reports.
+//!
+//! Values stay in wrappers that wipe them ([`SecretString`], [`Zeroizing`]) until they become
+//! a [`SecretValue`]; Go-JSON text is written into a buffer sized beforehand, so it never
+//! reallocates and leaves no copies behind.
+//!
 //! Known limitations: `CERTIFICATE` items are an [`FetchError::Unsupported`] error because the
 //! gateway client has no `get-certificate-value` command; a rotated `payload` that is not a
-//! string is rendered as JSON where ESO prints Go's `%v` of it.
+//! string is rendered as JSON where ESO prints Go's `%v` of it; a rotated secret whose `value`
+//! is empty (`{}`, `null`, `""`), which the client refuses, is a provider error where ESO
+//! would return `{}` or fail converting it.
+
+use std::fmt;
 
 use async_trait::async_trait;
 use keyless_gateway::wire::{
     DescribeItemRequest, GetDynamicSecretValueRequest, GetRotatedSecretValueRequest,
     GetSecretValueRequest, ListItemsRequest, SecretMap as WireMap, SecretValue as WireValue,
+    command,
 };
 use keyless_gateway::{Error as GatewayError, GatewayClient};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
 
 use crate::model::{ExternalSecretDataRemoteRef, ExternalSecretFind, SecretValue};
 use crate::provider::{self, FindQuery};
@@ -36,6 +54,14 @@ use crate::source::{SecretMap, SecretSource};
 
 /// Item types `find` lists (ESO never finds certificates).
 const FIND_TYPES: [&str; 3] = ["static-secret", "dynamic-secret", "rotated-secret"];
+
+/// How ESO joins an Akeyless error to its context: `can't get secret value: <error>`.
+const COLON: &str = ": ";
+/// How ESO joins a `describe-item` error: `can't describe item: KEY, error: <error>`.
+const COMMA_ERROR: &str = ", error: ";
+
+/// An item's value as text, wiped when dropped.
+type Plain = Zeroizing<String>;
 
 /// A [`SecretSource`] reading an Akeyless gateway through [`GatewayClient`].
 #[derive(Debug, Clone)]
@@ -66,7 +92,7 @@ impl AkeylessSource {
     }
 
     /// ESO's `GetSecretByType`: the item's value as text, before `property`.
-    async fn value_by_type(&self, key: &str, version: i32) -> Result<String, FetchError> {
+    async fn value_by_type(&self, key: &str, version: i32) -> Result<Plain, FetchError> {
         let item = self
             .client
             .describe_item(DescribeItemRequest::new(key))
@@ -75,9 +101,7 @@ impl AkeylessSource {
                 GatewayError::NotFound { .. } => FetchError::ItemNotFound {
                     key: key.to_owned(),
                 },
-                other => {
-                    provider_error(format!("can't describe item: {key}, error: {other}"), other)
-                }
+                other => provider_error(format!("can't describe item: {key}"), COMMA_ERROR, other),
             })?;
         let item_type = item.item_type.unwrap_or_default();
         match item_type.as_str() {
@@ -88,8 +112,8 @@ impl AkeylessSource {
                     .client
                     .get_dynamic_secret_value(request)
                     .await
-                    .map_err(|e| {
-                        provider_error(format!("can't get dynamic secret value: {e}"), e)
+                    .map_err(|error| {
+                        provider_error("can't get dynamic secret value", COLON, error)
                     })?;
                 Ok(go_json_map(&values))
             }
@@ -102,30 +126,37 @@ impl AkeylessSource {
         }
     }
 
-    async fn static_value(&self, key: &str, version: i32) -> Result<String, FetchError> {
+    async fn static_value(&self, key: &str, version: i32) -> Result<Plain, FetchError> {
         let mut request = GetSecretValueRequest::new([key]).with_version(version);
         if self.ignore_cache {
             request = request.with_ignore_cache(true);
         }
         match self.client.get_secret_values(request).await {
             Ok(values) => match values.get(key) {
-                Some(WireValue::Text(text)) => Ok(text.expose_secret().to_owned()),
-                Some(WireValue::Null) | None => {
-                    Err(FetchError::provider(format!("can't get secret: {key}")))
-                }
-                Some(_) => Err(FetchError::provider("can't convert secret value to string")),
+                Some(WireValue::Text(text)) => Ok(plain(text)),
+                None => Err(FetchError::provider(format!("can't get secret: {key}"))),
+                Some(_) => Err(FetchError::provider(CANNOT_CONVERT)),
             },
-            // The client refuses an empty value; ESO reads it as "" and reports the empty
-            // value (or the missing property) itself.
-            Err(GatewayError::InvalidResponse { .. }) => Ok(String::new()),
-            Err(error) => Err(provider_error(
-                format!("can't get secret value: {error}"),
-                error,
-            )),
+            Err(error) => match unusable_static_answer(&error, key) {
+                // ESO reads an empty string and reports the empty value (or the missing
+                // property) itself; `find` skips it.
+                Some(Unusable::EmptyText) => Ok(Zeroizing::new(String::new())),
+                Some(Unusable::Missing) => Err(FetchError::Provider {
+                    message: format!("can't get secret: {key}"),
+                    cause_separator: None,
+                    source: Some(Box::new(error)),
+                }),
+                Some(Unusable::NotText) => Err(FetchError::Provider {
+                    message: CANNOT_CONVERT.to_owned(),
+                    cause_separator: None,
+                    source: Some(Box::new(error)),
+                }),
+                None => Err(provider_error("can't get secret value", COLON, error)),
+            },
         }
     }
 
-    async fn rotated_value(&self, key: &str, version: i32) -> Result<String, FetchError> {
+    async fn rotated_value(&self, key: &str, version: i32) -> Result<Plain, FetchError> {
         let mut request = GetRotatedSecretValueRequest::new(key);
         if version != 0 {
             request = request.with_version(version);
@@ -133,22 +164,17 @@ impl AkeylessSource {
         if self.ignore_cache {
             request.ignore_cache = Some(true);
         }
-        let value = match self.client.get_rotated_secret_value(request).await {
-            Ok(value) => value,
-            Err(GatewayError::InvalidResponse { .. }) => return Ok(String::new()),
-            Err(error) => {
-                return Err(provider_error(
-                    format!("can't get rotated secret value: {error}"),
-                    error,
-                ));
-            }
-        };
+        let value = self
+            .client
+            .get_rotated_secret_value(request)
+            .await
+            .map_err(|error| provider_error("can't get rotated secret value", COLON, error))?;
         let WireValue::Object(object) = &value else {
             return Err(FetchError::provider("failure converting key from gsvOut"));
         };
         if let Some(payload) = object.get("payload") {
             return Ok(match payload {
-                WireValue::Text(text) => text.expose_secret().to_owned(),
+                WireValue::Text(text) => plain(text),
                 other => go_json(other),
             });
         }
@@ -169,10 +195,11 @@ impl AkeylessSource {
         for item_type in FIND_TYPES {
             request = request.with_type(item_type);
         }
-        let listing =
-            self.client.list_all_items(request).await.map_err(|error| {
-                provider_error(format!("can't get secrets list: {error}"), error)
-            })?;
+        let listing = self
+            .client
+            .list_all_items(request)
+            .await
+            .map_err(|error| provider_error("can't get secrets list", COLON, error))?;
         Ok(listing
             .items
             .into_iter()
@@ -182,10 +209,63 @@ impl AkeylessSource {
     }
 }
 
-fn provider_error(message: String, source: GatewayError) -> FetchError {
+/// ESO's message when a static value is not a string.
+const CANNOT_CONVERT: &str = "can't convert secret value to string";
+
+/// A provider error whose ESO text is `message`, `cause_separator`, then `source`'s text.
+fn provider_error(
+    message: impl Into<String>,
+    cause_separator: &'static str,
+    source: GatewayError,
+) -> FetchError {
     FetchError::Provider {
-        message,
+        message: message.into(),
+        cause_separator: Some(cause_separator),
         source: Some(Box::new(source)),
+    }
+}
+
+/// A copy of a wire text that is wiped when dropped.
+fn plain(text: &SecretString) -> Plain {
+    Zeroizing::new(text.expose_secret().to_owned())
+}
+
+/// The `get-secret-value` answers the gateway client refuses that ESO reads without a
+/// transport or decoding error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unusable {
+    /// The value is an empty string.
+    EmptyText,
+    /// The value is `null`, `{}` or `[]`.
+    NotText,
+    /// The answer has no value for the name.
+    Missing,
+}
+
+/// Recognises the client's refusal of an answer for `key` by its reason (the client reports
+/// nothing more specific); `None` for every other error, which is then a provider error.
+fn unusable_static_answer(error: &GatewayError, key: &str) -> Option<Unusable> {
+    let GatewayError::InvalidResponse {
+        command: refused,
+        reason,
+        ..
+    } = error
+    else {
+        return None;
+    };
+    if refused != command::GET_SECRET_VALUE {
+        return None;
+    }
+    if *reason == format!("the answer has no value for `{key}`") {
+        return Some(Unusable::Missing);
+    }
+    let kind = reason
+        .strip_prefix(&format!("the value of `{key}` is empty ("))?
+        .strip_suffix(')')?;
+    match kind {
+        "string" => Some(Unusable::EmptyText),
+        "null" | "object" | "array" => Some(Unusable::NotText),
+        _ => None,
     }
 }
 
@@ -197,7 +277,11 @@ impl SecretSource for AkeylessSource {
     ) -> Result<SecretValue, FetchError> {
         let version = provider::parse_version(reference.version.as_deref());
         let value = self.value_by_type(&reference.key, version).await?;
-        provider::select_property(&reference.key, &value, reference.property.as_deref())
+        provider::select_property(
+            &reference.key,
+            value.as_str(),
+            reference.property.as_deref(),
+        )
     }
 
     async fn get_all_secrets(&self, find: &ExternalSecretFind) -> Result<SecretMap, FetchError> {
@@ -225,7 +309,7 @@ impl SecretSource for AkeylessSource {
             }
             let value = self.value_by_type(&name, 0).await?;
             if !value.is_empty() {
-                out.insert(name, SecretValue::new(value.into_bytes()));
+                out.insert(name, SecretValue::from(value.as_str()));
             }
         }
         Ok(out)
@@ -235,71 +319,86 @@ impl SecretSource for AkeylessSource {
 /// Go's `json.Marshal` of a decoded JSON value: object keys sorted, `<`, `>`, `&`, U+2028 and
 /// U+2029 escaped. Numbers are written as the gateway client decoded them (`2.50` arrives as
 /// `2.5`, as Go's `float64` round trip also prints it).
-fn go_json(value: &WireValue) -> String {
-    let mut out = String::new();
-    write_go_json(value, &mut out);
+fn go_json(value: &WireValue) -> Plain {
+    write_sized(|out| write_go_json(value, out))
+}
+
+fn go_json_map(map: &WireMap) -> Plain {
+    write_sized(|out| write_go_object(map, out))
+}
+
+/// Runs `write` twice: once to measure, once into a buffer of exactly that size, so the text
+/// is never reallocated (which would leave an unwiped copy behind).
+fn write_sized(write: impl Fn(&mut dyn fmt::Write) -> fmt::Result) -> Plain {
+    let mut length = Length(0);
+    // Writing to `Length` and to a `String` cannot fail.
+    let _ = write(&mut length);
+    let mut out = Zeroizing::new(String::with_capacity(length.0));
+    let _ = write(&mut *out);
     out
 }
 
-fn go_json_map(map: &WireMap) -> String {
-    let mut out = String::new();
-    write_go_object(map, &mut out);
-    out
+/// A writer that only counts bytes.
+struct Length(usize);
+
+impl fmt::Write for Length {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.0 += text.len();
+        Ok(())
+    }
 }
 
-fn write_go_json(value: &WireValue, out: &mut String) {
+fn write_go_json(value: &WireValue, out: &mut dyn fmt::Write) -> fmt::Result {
     match value {
         WireValue::Text(text) => write_go_string(text.expose_secret(), out),
         WireValue::Object(map) => write_go_object(map, out),
         WireValue::Array(items) => {
-            out.push('[');
+            out.write_char('[')?;
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.write_char(',')?;
                 }
-                write_go_json(item, out);
+                write_go_json(item, out)?;
             }
-            out.push(']');
+            out.write_char(']')
         }
-        WireValue::Number(number) => out.push_str(number.expose_secret()),
-        WireValue::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        _ => out.push_str("null"),
+        WireValue::Number(number) => out.write_str(number.expose_secret()),
+        WireValue::Bool(flag) => out.write_str(if *flag { "true" } else { "false" }),
+        _ => out.write_str("null"),
     }
 }
 
-fn write_go_object(map: &WireMap, out: &mut String) {
+fn write_go_object(map: &WireMap, out: &mut dyn fmt::Write) -> fmt::Result {
     let mut entries: Vec<(&str, &WireValue)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
-    out.push('{');
+    out.write_char('{')?;
     for (index, (key, value)) in entries.into_iter().enumerate() {
         if index > 0 {
-            out.push(',');
+            out.write_char(',')?;
         }
-        write_go_string(key, out);
-        out.push(':');
-        write_go_json(value, out);
+        write_go_string(key, out)?;
+        out.write_char(':')?;
+        write_go_json(value, out)?;
     }
-    out.push('}');
+    out.write_char('}')
 }
 
 /// Go 1.19's `encoding/json` string encoding.
-fn write_go_string(text: &str, out: &mut String) {
-    out.push('"');
+fn write_go_string(text: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    out.write_char('"')?;
     for ch in text.chars() {
         match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(ch)));
-            }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => write!(out, "\\u{:04x}", u32::from(ch))?,
+            c if u32::from(c) < 0x20 => write!(out, "\\u{:04x}", u32::from(c))?,
+            c => out.write_char(c)?,
         }
     }
-    out.push('"');
+    out.write_char('"')
 }
 
 #[cfg(test)]
@@ -312,7 +411,7 @@ mod tests {
             serde_json::from_str(r#"{"b":"<x>&","a":[1,2.50,true,null],"c":{"z":"\n"}}"#)
                 .expect("parses");
         assert_eq!(
-            go_json(&value),
+            go_json(&value).as_str(),
             r#"{"a":[1,2.5,true,null],"b":"\u003cx\u003e\u0026","c":{"z":"\n"}}"#
         );
     }

@@ -10,9 +10,9 @@ pub mod akeyless;
 use regex::Regex;
 
 use crate::gjson::{self, Lookup};
+use crate::goregex;
 use crate::model::{ExternalSecretFind, SecretValue};
 use crate::render::FetchError;
-use crate::render::goregex;
 
 /// ESO's Akeyless `version` parsing: `strconv.ParseInt(version, 10, 32)`, and any parse failure
 /// silently means 0, the latest version (appendix case A7).

@@ -24,11 +24,16 @@ pub enum FetchError {
         /// The item path.
         key: String,
     },
-    /// The provider refused or failed, with the provider's message (ESO shows it verbatim).
+    /// The provider refused or failed. `Display` is the provider's message without its cause;
+    /// [`eso_message`](Self::eso_message) appends the cause as ESO does.
     #[error("{message}")]
     Provider {
-        /// The provider's message, in ESO's words (for example `can't describe item: K, error: …`).
+        /// The provider's message in ESO's words, up to the cause (for example
+        /// `can't describe item: K`).
         message: String,
+        /// What ESO writes between the message and the cause (`": "`, or `", error: "` after
+        /// `can't describe item: K`); `None` when ESO's text ends with the message.
+        cause_separator: Option<&'static str>,
         /// The transport or API error underneath, when there is one.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
@@ -130,6 +135,7 @@ impl FetchError {
     pub fn provider(message: impl Into<String>) -> Self {
         Self::Provider {
             message: message.into(),
+            cause_separator: None,
             source: None,
         }
     }
@@ -137,6 +143,11 @@ impl FetchError {
     /// ESO's complete text for this error, causes included.
     pub fn eso_message(&self) -> String {
         match self {
+            Self::Provider {
+                message,
+                cause_separator: Some(separator),
+                source: Some(source),
+            } => format!("{message}{separator}{source}"),
             Self::NotAJsonObject { source } => format!("{self}: {}", source.message()),
             Self::Find { source } => format!("{self}: {}", source.eso_message()),
             Self::Decode { source, .. } => format!("{self}: {source}"),
@@ -222,6 +233,13 @@ pub enum RenderError {
         /// ESO's message after `could not unmarshal template to 'map[string][]byte': `.
         reason: String,
     },
+    /// A KeysAndValues template rendered YAML whose aliases expand beyond `yaml.v2`'s budget
+    /// (an alias bomb); ESO fails the same way. Nothing was expanded.
+    #[error("could not apply template")]
+    ExcessiveAliasing {
+        /// Position in `templateFrom[]`.
+        index: usize,
+    },
     /// The ExternalSecret uses something rendering cannot do.
     #[error("{what} is not supported by keyless rendering")]
     Unsupported {
@@ -264,6 +282,11 @@ impl RenderError {
                 "{self}: error fetching templateFrom data: could not unmarshal template to \
                  'map[string][]byte': {reason}"
             ),
+            Self::ExcessiveAliasing { .. } => format!(
+                "{self}: error fetching templateFrom data: could not unmarshal template to \
+                 'map[string][]byte': {}",
+                super::kv_yaml::EXCESSIVE_ALIASING
+            ),
             Self::Unsupported { .. } | Self::SourceNotReady => self.to_string(),
         }
     }
@@ -274,9 +297,10 @@ impl RenderError {
             Self::Data { .. } | Self::DataFrom { .. } | Self::SourceNotReady => {
                 "could not get secret data from provider"
             }
-            Self::Template { .. } | Self::KeysAndValues { .. } | Self::Unsupported { .. } => {
-                "could not update secret"
-            }
+            Self::Template { .. }
+            | Self::KeysAndValues { .. }
+            | Self::ExcessiveAliasing { .. }
+            | Self::Unsupported { .. } => "could not update secret",
         }
     }
 }

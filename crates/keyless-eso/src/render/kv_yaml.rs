@@ -12,9 +12,18 @@
 //! * a nested map or list as a value, or a document that is not a map, is an error with Go's
 //!   `encoding/json` wording.
 //!
+//! Aliases are expanded under `yaml.v2`'s own budget (its `allowedAliasRatio`): every node
+//! decoded counts, nodes reached through an alias count again as aliased, and once more than
+//! 100 of more than 1,000 decodes are aliased and their share exceeds 99% (falling to 10% for
+//! documents of 400,000 to 4,000,000 decodes), reading stops with `yaml.v2`'s `document
+//! contains excessive aliasing`, before anything is expanded, so an alias bomb costs no more
+//! than its text.
+//!
 //! Known limitations: YAML syntax errors come from the `granit-parser` scanner (the one
 //! `serde-saphyr` uses) in `yaml.v2`'s message shape, but the wording of a given error can
-//! differ from libyaml's; merge keys (`<<`) are rejected instead of merged.
+//! differ from libyaml's; merge keys (`<<`) are rejected instead of merged; an alias to the
+//! node that contains it is reported as an unknown anchor where `yaml.v2` says the anchor's
+//! value contains itself.
 
 use std::collections::BTreeMap;
 
@@ -38,22 +47,39 @@ enum Node {
     Sequence,
 }
 
+/// Why rendered KeysAndValues text is not a map of strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum KvError {
+    /// ESO's text after `could not unmarshal template to 'map[string][]byte': `.
+    Eso(String),
+    /// Alias expansion exceeded `yaml.v2`'s budget (see the module docs).
+    ExcessiveAliasing,
+}
+
+impl From<String> for KvError {
+    fn from(message: String) -> Self {
+        Self::Eso(message)
+    }
+}
+
+/// ESO's text for [`KvError::ExcessiveAliasing`].
+pub(crate) const EXCESSIVE_ALIASING: &str =
+    "error converting YAML to JSON: yaml: document contains excessive aliasing";
+
 /// Parses rendered KeysAndValues text into key/value pairs.
-///
-/// The error is ESO's text after `could not unmarshal template to 'map[string][]byte': `.
-pub(crate) fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
+pub(crate) fn parse(text: &str) -> Result<BTreeMap<String, String>, KvError> {
     let Some(root) = read_first_document(text)? else {
         return Ok(BTreeMap::new());
     };
     let entries = match root {
         Node::Mapping(entries) => entries,
         Node::Scalar(Scalar::Null) => return Ok(BTreeMap::new()),
-        Node::Scalar(Scalar::Text(_)) => return Err(top_level_type_error("string")),
-        Node::Scalar(Scalar::Bool(_)) => return Err(top_level_type_error("bool")),
+        Node::Scalar(Scalar::Text(_)) => return Err(top_level_type_error("string").into()),
+        Node::Scalar(Scalar::Bool(_)) => return Err(top_level_type_error("bool").into()),
         Node::Scalar(Scalar::Int(_) | Scalar::Float(_)) => {
-            return Err(top_level_type_error("number"));
+            return Err(top_level_type_error("number").into());
         }
-        Node::Sequence => return Err(top_level_type_error("array")),
+        Node::Sequence => return Err(top_level_type_error("array").into()),
     };
 
     // yaml.v2 fills a Go map (the last duplicate wins); JSON then visits it in sorted key order,
@@ -66,8 +92,8 @@ pub(crate) fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
     for (key, value) in values {
         let text = match value {
             Node::Scalar(scalar) => scalar_to_string(&scalar),
-            Node::Mapping(_) => return Err(value_type_error("object")),
-            Node::Sequence => return Err(value_type_error("array")),
+            Node::Mapping(_) => return Err(value_type_error("object").into()),
+            Node::Sequence => return Err(value_type_error("array").into()),
         };
         out.insert(key, text);
     }
@@ -196,10 +222,11 @@ fn format_go_g(value: f64, single: bool) -> String {
 }
 
 /// Reads the first YAML document into a [`Node`] tree; `None` for an empty stream.
-fn read_first_document(text: &str) -> Result<Option<Node>, String> {
+fn read_first_document(text: &str) -> Result<Option<Node>, KvError> {
     let mut reader = Reader {
         parser: Parser::new_from_str(text),
         anchors: BTreeMap::new(),
+        budget: AliasBudget::default(),
     };
     loop {
         match reader.next()? {
@@ -208,18 +235,74 @@ fn read_first_document(text: &str) -> Result<Option<Node>, String> {
             Some(_) => {}
         }
     }
-    match reader.next()? {
-        None | Some(Event::DocumentEnd) => Ok(None),
-        Some(event) => reader.node(event, 0).map(Some),
+    // yaml.v2 counts one decode for the document node itself.
+    reader.budget.count(1, 0)?;
+    let root = match reader.next()? {
+        None | Some(Event::DocumentEnd) => return Ok(None),
+        Some(event) => reader.node(event, 0, false),
+    };
+    match root {
+        Err(KvError::ExcessiveAliasing) => {
+            // yaml.v2 parses the whole document before decoding it, so a syntax error later
+            // in the document is what it reports.
+            reader.skip_document()?;
+            Err(KvError::ExcessiveAliasing)
+        }
+        other => other.map(Some),
     }
 }
 
 /// Nesting limit: rendered KeysAndValues text is a flat map; deep nesting is only an attack.
 const MAX_DEPTH: usize = 64;
 
+/// yaml.v2's alias bookkeeping (`decoder.decodeCount` and `aliasCount`).
+#[derive(Debug, Default)]
+struct AliasBudget {
+    /// Nodes decoded, aliases and nodes reached through them included.
+    decodes: u64,
+    /// Nodes decoded while inside an alias.
+    aliased: u64,
+}
+
+impl AliasBudget {
+    /// Counts `decodes` more decodes, `aliased` of them inside an alias, and fails as yaml.v2
+    /// does. Counting a whole alias expansion at once gives yaml.v2's verdict: during an
+    /// expansion the aliased share only grows and the allowed share only shrinks.
+    fn count(&mut self, decodes: u64, aliased: u64) -> Result<(), KvError> {
+        self.decodes = self.decodes.saturating_add(decodes);
+        self.aliased = self.aliased.saturating_add(aliased);
+        let share = self.aliased as f64 / self.decodes.max(1) as f64;
+        if self.aliased > 100 && self.decodes > 1000 && share > allowed_alias_ratio(self.decodes) {
+            return Err(KvError::ExcessiveAliasing);
+        }
+        Ok(())
+    }
+}
+
+/// yaml.v2's `allowedAliasRatio`: 99% of small documents may come from aliases, falling
+/// linearly to 10% between 400,000 and 4,000,000 decodes.
+fn allowed_alias_ratio(decodes: u64) -> f64 {
+    const LOW: u64 = 400_000;
+    const HIGH: u64 = 4_000_000;
+    if decodes <= LOW {
+        0.99
+    } else if decodes >= HIGH {
+        0.10
+    } else {
+        0.99 - 0.89 * ((decodes - LOW) as f64 / (HIGH - LOW) as f64)
+    }
+}
+
+/// An anchored node and what decoding it costs (its nodes, its own aliases expanded).
+struct Anchored {
+    node: Node,
+    decodes: u64,
+}
+
 struct Reader<'input> {
     parser: Parser<'input, granit_parser::StrInput<'input>>,
-    anchors: BTreeMap<usize, Node>,
+    anchors: BTreeMap<usize, Anchored>,
+    budget: AliasBudget,
 }
 
 impl<'input> Reader<'input> {
@@ -246,26 +329,46 @@ impl<'input> Reader<'input> {
             .ok_or_else(|| "error converting YAML to JSON: yaml: unexpected end".to_owned())
     }
 
-    fn node(&mut self, event: Event<'input>, depth: usize) -> Result<Node, String> {
-        if depth > MAX_DEPTH {
-            return Err("error converting YAML to JSON: yaml: exceeded max depth".to_owned());
+    /// Reads the rest of the document without building anything, for its syntax errors.
+    fn skip_document(&mut self) -> Result<(), String> {
+        loop {
+            match self.next()? {
+                None | Some(Event::DocumentEnd | Event::StreamEnd) => return Ok(()),
+                Some(Event::UnresolvedAlias(name)) => return Err(unknown_anchor(&name)),
+                Some(_) => {}
+            }
         }
-        match event {
+    }
+
+    /// Builds the node that starts with `event`. Items of a sequence are read only for their
+    /// anchors and their cost (`in_sequence`): a sequence is never a valid value here.
+    fn node(
+        &mut self,
+        event: Event<'input>,
+        depth: usize,
+        in_sequence: bool,
+    ) -> Result<Node, KvError> {
+        if depth > MAX_DEPTH {
+            return Err(KvError::Eso(
+                "error converting YAML to JSON: yaml: exceeded max depth".to_owned(),
+            ));
+        }
+        let decodes_before = self.budget.decodes;
+        self.budget.count(1, 0)?;
+        let (node, anchor) = match event {
             Event::Scalar(value, style, anchor, tag) => {
                 let explicit_string = tag.as_ref().is_some_and(|tag| tag.suffix() == "str");
                 let scalar = if style == ScalarStyle::Plain && !explicit_string {
-                    if value == "<<" {
-                        return Err(
-                            "merge keys (<<) are not supported by keyless rendering".to_owned()
-                        );
+                    if value == "<<" && !in_sequence {
+                        return Err(KvError::Eso(
+                            "merge keys (<<) are not supported by keyless rendering".to_owned(),
+                        ));
                     }
                     resolve_plain(&value)
                 } else {
                     Scalar::Text(value.into_owned())
                 };
-                let node = Node::Scalar(scalar);
-                self.remember(anchor, &node);
-                Ok(node)
+                (Node::Scalar(scalar), anchor)
             }
             Event::MappingStart(_, anchor, _) => {
                 let mut entries = Vec::new();
@@ -274,46 +377,56 @@ impl<'input> Reader<'input> {
                     if matches!(event, Event::MappingEnd) {
                         break;
                     }
-                    let key = self.node(event, depth + 1)?;
+                    let key = self.node(event, depth + 1, false)?;
                     let value_event = self.next_required()?;
-                    let value = self.node(value_event, depth + 1)?;
+                    let value = self.node(value_event, depth + 1, false)?;
                     entries.push((key, value));
                 }
-                let node = Node::Mapping(entries);
-                self.remember(anchor, &node);
-                Ok(node)
+                (Node::Mapping(entries), anchor)
             }
             Event::SequenceStart(_, anchor, _) => {
-                let mut nesting = 1usize;
-                while nesting > 0 {
-                    match self.next_required()? {
-                        Event::SequenceStart(..) | Event::MappingStart(..) => nesting += 1,
-                        Event::SequenceEnd | Event::MappingEnd => nesting -= 1,
-                        _ => {}
+                loop {
+                    let event = self.next_required()?;
+                    if matches!(event, Event::SequenceEnd) {
+                        break;
                     }
+                    self.node(event, depth + 1, true)?;
                 }
-                self.remember(anchor, &Node::Sequence);
-                Ok(Node::Sequence)
+                (Node::Sequence, anchor)
             }
-            Event::Alias(id) => self
-                .anchors
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| "error converting YAML to JSON: yaml: unknown anchor".to_owned()),
-            Event::UnresolvedAlias(name) => Err(format!(
-                "error converting YAML to JSON: yaml: unknown anchor '{name}' referenced"
-            )),
+            Event::Alias(id) => {
+                let Some(anchored) = self.anchors.get(&id) else {
+                    return Err(KvError::Eso(
+                        "error converting YAML to JSON: yaml: unknown anchor".to_owned(),
+                    ));
+                };
+                // Checked before the clone: an alias bomb stops here, unexpanded.
+                self.budget.count(anchored.decodes, anchored.decodes)?;
+                return Ok(anchored.node.clone());
+            }
+            Event::UnresolvedAlias(name) => return Err(KvError::Eso(unknown_anchor(&name))),
             _ => {
-                Err("error converting YAML to JSON: yaml: unexpected document structure".to_owned())
+                return Err(KvError::Eso(
+                    "error converting YAML to JSON: yaml: unexpected document structure".to_owned(),
+                ));
             }
-        }
-    }
-
-    fn remember(&mut self, anchor: usize, node: &Node) {
+        };
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let decodes = self.budget.decodes.saturating_sub(decodes_before);
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    decodes,
+                },
+            );
         }
+        Ok(node)
     }
+}
+
+fn unknown_anchor(name: &str) -> String {
+    format!("error converting YAML to JSON: yaml: unknown anchor '{name}' referenced")
 }
 
 /// `yaml.v2`'s `resolve` for an untagged plain scalar.
@@ -418,6 +531,13 @@ fn is_yaml_float(text: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Result<BTreeMap<String, String>, String> {
+        super::parse(text).map_err(|error| match error {
+            KvError::Eso(message) => message,
+            KvError::ExcessiveAliasing => EXCESSIVE_ALIASING.to_owned(),
+        })
+    }
+
     fn one(line: &str) -> Result<String, String> {
         parse(line).map(|map| {
             map.get("pw")
@@ -499,5 +619,30 @@ mod tests {
         let map = parse("a: &x secret\nb: *x\n").expect("parses");
         assert_eq!(map.get("b").map(String::as_str), Some("secret"));
         assert!(parse("b: *missing\n").is_err());
+        // Anchors inside a list are known to what follows, as in yaml.v2.
+        let map = parse("a: &l [&x inner]\nb: *x\n");
+        assert!(
+            map.is_err_and(|e| e.ends_with("cannot unmarshal array into Go value of type string"))
+        );
+        assert!(parse("a: [*missing]\n").is_err_and(|e| e.contains("unknown anchor")));
+    }
+
+    #[test]
+    fn the_alias_budget_follows_yaml_v2() {
+        assert_eq!(allowed_alias_ratio(400_000), 0.99);
+        assert!((allowed_alias_ratio(2_200_000) - 0.545).abs() < 1e-9);
+        assert_eq!(allowed_alias_ratio(4_000_000), 0.10);
+        // A syntax error after the bomb is what yaml.v2 reports: it parses before decoding.
+        let mut bomb = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..6 {
+            let aliases = vec![format!("*l{}", level - 1); 10].join(", ");
+            bomb.push_str(&format!("l{level}: &l{level} [{aliases}]\n"));
+        }
+        assert_eq!(parse(&bomb), Err(EXCESSIVE_ALIASING.to_owned()));
+        let broken = format!("{bomb}z: [unclosed\n");
+        assert!(
+            parse(&broken)
+                .is_err_and(|e| e.starts_with("error converting YAML to JSON: yaml: line "))
+        );
     }
 }

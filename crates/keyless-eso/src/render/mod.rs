@@ -30,7 +30,6 @@
 
 mod error;
 pub(crate) mod gobase64;
-pub(crate) mod goregex;
 mod kv_yaml;
 pub mod markers;
 pub(crate) mod steps;
@@ -503,8 +502,10 @@ fn apply_template_from(
     let site = TemplateSite::TemplateFrom { index };
     let rendered = execute(site, literal, literal, input)?;
     let text = lossy(rendered);
-    let pairs =
-        kv_yaml::parse(&text).map_err(|reason| RenderError::KeysAndValues { index, reason })?;
+    let pairs = kv_yaml::parse(&text).map_err(|error| match error {
+        kv_yaml::KvError::Eso(reason) => RenderError::KeysAndValues { index, reason },
+        kv_yaml::KvError::ExcessiveAliasing => RenderError::ExcessiveAliasing { index },
+    })?;
     for (key, value) in pairs {
         match target.as_str() {
             "labels" => {

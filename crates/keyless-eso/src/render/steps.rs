@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::goregex;
 use crate::model::{ConversionStrategy, DecodingStrategy, ExternalSecretRewrite, SecretValue};
 use crate::render::error::FetchError;
 use crate::render::gobase64::{self, Alphabet};
-use crate::render::goregex;
 use crate::template::{ExecOptions, MissingKey, Template, Value};
 
 /// A map of Secret keys to values, as the pipeline passes it along.

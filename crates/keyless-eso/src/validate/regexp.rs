@@ -1,70 +1,11 @@
-//! Checking Go (RE2) regular expressions with the `regex` crate.
-//!
-//! Both implement RE2's guarantees (no backreferences, no look-around) and nearly the same
-//! syntax. Known differences, so a verdict here may disagree with Go in rare cases:
-//!
-//! * Go accepts `\Q…\E` literal quoting; it is translated to escaped text before compiling.
-//! * Go 1.19 (ESO's older releases) rejects `(?<name>…)`, which `regex` (and Go ≥ 1.22)
-//!   accept; only `(?P<name>…)` is accepted by both everywhere.
-//! * `regex` accepts a few escapes Go rejects (e.g. `\<` and `\>` word boundaries) and
-//!   limits compiled program size differently; Unicode tables may differ by version.
-//!
-//! Error messages are the `regex` crate's, not Go's.
+//! Checking Go (RE2) regular expressions: the same translation and compilation as rendering
+//! ([`crate::goregex`]), so a pattern passes validation exactly when it renders.
 
-/// Compiles `pattern` as ESO would; on failure, the parser's reason (first line).
+/// Compiles `pattern` as rendering does; on failure, the reason (one line).
 pub(crate) fn compile_error(pattern: &str) -> Option<String> {
-    let translated = translate_quoting(pattern);
-    regex::RegexBuilder::new(&translated)
-        .size_limit(1 << 22)
-        .build()
+    crate::goregex::compile(pattern)
         .err()
-        .map(|error| {
-            let text = error.to_string();
-            text.lines()
-                .rev()
-                .find(|line| line.contains("error:"))
-                .map_or_else(
-                    || text.clone(),
-                    |line| line.trim().trim_start_matches("error:").trim().to_owned(),
-                )
-        })
-}
-
-/// Replaces Go's `\Q…\E` quoting (to `\E` or the end) by escaped literal text.
-fn translate_quoting(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(start) = find_unescaped(rest, "\\Q") {
-        out.push_str(&rest[..start]);
-        let quoted = &rest[start + 2..];
-        let (literal, after) = match quoted.find("\\E") {
-            Some(end) => (&quoted[..end], &quoted[end + 2..]),
-            None => (quoted, ""),
-        };
-        out.push_str(&regex::escape(literal));
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Position of `needle` (which starts with a backslash) not preceded by an odd run of
-/// backslashes.
-fn find_unescaped(haystack: &str, needle: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(found) = haystack[from..].find(needle) {
-        let at = from + found;
-        let preceding = haystack[..at]
-            .bytes()
-            .rev()
-            .take_while(|b| *b == b'\\')
-            .count();
-        if preceding % 2 == 0 {
-            return Some(at);
-        }
-        from = at + needle.len();
-    }
-    None
+        .map(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -82,5 +23,9 @@ mod tests {
             "backreferences are not RE2"
         );
         assert!(compile_error(r"a(?=b)").is_some(), "look-ahead is not RE2");
+        assert_eq!(
+            compile_error("a{1001}").as_deref(),
+            Some("invalid repeat count")
+        );
     }
 }

@@ -23,7 +23,7 @@ use serde::de::{
     Unexpected, VariantAccess, Visitor,
 };
 
-use super::{Node, Value};
+use super::{Node, Occurrence, Value, same_key_indices};
 use crate::diagnostic::Span;
 use crate::duration::EXPECTED_GO_DURATION;
 use crate::model::EXPECTED_BASE64;
@@ -432,7 +432,12 @@ struct MapReader<'a, 'p> {
     path: &'p PathLink<'p>,
     pass: &'a Pass,
     pending: Option<&'a (Node, Node)>,
+    /// For each entry, the index of the last entry with the same key (large mappings only).
+    last_indices: Option<Vec<usize>>,
 }
+
+/// Mappings up to this many entries are searched directly for a later repeat of a key.
+const DIRECT_SEARCH_ENTRIES: usize = 32;
 
 impl<'a, 'p> MapReader<'a, 'p> {
     fn new(
@@ -448,15 +453,24 @@ impl<'a, 'p> MapReader<'a, 'p> {
             path,
             pass,
             pending: None,
+            last_indices: None,
         }
     }
 
     /// Whether a later entry repeats this entry's key; only the last one is read, as
-    /// Kubernetes does.
-    fn is_shadowed(&self, index: usize, key: &Node) -> bool {
-        self.entries
-            .get(index + 1..)
-            .is_some_and(|later| later.iter().any(|(k, _)| k.key_text() == key.key_text()))
+    /// Kubernetes does. Small mappings (nearly all of them) are searched directly; a large one
+    /// gets an index on first use, so repeated keys never cost quadratic time.
+    fn is_shadowed(&mut self, index: usize, key: &Node) -> bool {
+        if self.entries.len() <= DIRECT_SEARCH_ENTRIES {
+            return self
+                .entries
+                .get(index + 1..)
+                .is_some_and(|later| later.iter().any(|(k, _)| k.key_text() == key.key_text()));
+        }
+        let last = self
+            .last_indices
+            .get_or_insert_with(|| same_key_indices(self.entries, Occurrence::Last));
+        last.get(index).is_some_and(|last| *last != index)
     }
 }
 

@@ -8,6 +8,8 @@
 
 pub(crate) mod de;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -25,6 +27,33 @@ const MAX_DEPTH: usize = 32;
 const MAX_NODES: usize = 200_000;
 /// Events replayed by aliases per document: what stops a "billion laughs" alias bomb.
 const MAX_REPLAYED_EVENTS: usize = 100_000;
+
+/// For each entry of a mapping, the index of the first (`Occurrence::First`) or last
+/// (`Occurrence::Last`) entry whose key has the same text. Linear in the number of entries, so
+/// one mapping with a hundred thousand keys costs no more than a hundred thousand lookups.
+pub(crate) fn same_key_indices(entries: &[(Node, Node)], occurrence: Occurrence) -> Vec<usize> {
+    let mut seen: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(entries.len());
+    for (index, (key, _)) in entries.iter().enumerate() {
+        let slot = seen.entry(key.key_text()).or_insert(index);
+        if occurrence == Occurrence::Last {
+            *slot = index;
+        }
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(index, (key, _))| seen.get(&key.key_text()).copied().unwrap_or(index))
+        .collect()
+}
+
+/// Which of the entries sharing a key [`same_key_indices`] points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Occurrence {
+    /// The first one, which duplicate-key diagnostics refer back to.
+    First,
+    /// The last one, which Kubernetes keeps.
+    Last,
+}
 
 /// A YAML value with the place it was written.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,8 +93,7 @@ impl Node {
 
     /// A mapping key as Kubernetes sees it: YAML-to-JSON conversion turns every scalar key
     /// into its text (`true` for a YAML 1.1 `yes` key, `1` for `1`).
-    pub(crate) fn key_text(&self) -> std::borrow::Cow<'_, str> {
-        use std::borrow::Cow;
+    pub(crate) fn key_text(&self) -> Cow<'_, str> {
         match &self.value {
             Value::Str(s) => Cow::Borrowed(s),
             Value::Int(i) => Cow::Owned(i.to_string()),
