@@ -218,9 +218,8 @@
 //!   [`FetchError::Unsupported`](render::FetchError) error (the gateway client has no
 //!   `get-certificate-value`); a rotated `payload` that is not a string is JSON where ESO
 //!   prints Go's `%v`; a rotated secret whose value is empty (`{}`, `null`, `""`) is a
-//!   provider error where ESO returns `{}` or fails converting it; an empty static value is
-//!   recognised by the gateway client's reason text, the only thing the client reports; and
-//!   one authentication serves a whole render where ESO authenticates for every entry.
+//!   provider error where ESO returns `{}` or fails converting it; and one authentication
+//!   serves a whole render where ESO authenticates for every entry.
 
 mod diagnostic;
 mod document;

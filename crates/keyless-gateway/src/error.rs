@@ -145,6 +145,33 @@ pub enum Error {
         reason: String,
     },
 
+    /// A well-formed answer has no value for a requested name. The gateway answered, but
+    /// not for this name: ESO reports it as "can't get secret".
+    #[error("`{command}`: the answer (HTTP {status}) has no value for `{name}`")]
+    MissingValue {
+        /// The command.
+        command: String,
+        /// The HTTP status.
+        status: u16,
+        /// The requested name the answer lacks.
+        name: String,
+    },
+
+    /// The value for a requested name is empty: an empty string, `null`, `{}` or `[]`.
+    /// Nothing a caller could use, so it is refused rather than returned.
+    #[error("`{command}`: the value of `{name}` (HTTP {status}) is empty ({kind})")]
+    EmptyValue {
+        /// The command.
+        command: String,
+        /// The HTTP status.
+        status: u16,
+        /// The requested name.
+        name: String,
+        /// The JSON type of the empty value (`"string"`, `"null"`, `"object"`, `"array"`),
+        /// never the value.
+        kind: &'static str,
+    },
+
     /// A [`FragmentQuorum`](crate::holder::FragmentQuorum)'s holders do not fit its roster:
     /// no customer holder, a holder id repeated or not in the roster, or fewer SaaS holders
     /// than the threshold.

@@ -84,7 +84,9 @@
 //! | 429 | [`Error::RateLimited`] with `Retry-After` |
 //! | any other status (5xx, 400, 409, an error inside a 200) whose message names the customer fragment or the derived key | [`Error::CustomerFragmentUnavailable`] with a [`FragmentFailureCause`] |
 //! | any other error status, or an error inside a 200 | [`Error::Gateway`] with status and message |
-//! | a body that is not the expected JSON, a missing name, an empty value | [`Error::InvalidResponse`] (never quoting the body) |
+//! | a body that is not the expected JSON | [`Error::InvalidResponse`] (never quoting the body) |
+//! | a requested name missing from the answer | [`Error::MissingValue`] |
+//! | an empty value (`""`, `null`, `{}`, `[]`) | [`Error::EmptyValue`] (its JSON type, never the value) |
 //! | a bad builder setting | [`Error::InvalidConfig`] |
 //! | a request that cannot be sent (no names) | [`Error::InvalidRequest`] |
 //! | a [`holder::FragmentQuorum`] whose holders do not fit its roster | [`Error::QuorumMisconfigured`] |

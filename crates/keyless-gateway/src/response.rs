@@ -100,8 +100,8 @@ pub fn error_from_response(command: &str, status: u16, body: &[u8]) -> Error {
 ///
 /// # Errors
 ///
-/// As [`decode_response`], plus [`Error::InvalidResponse`] naming the first requested name the
-/// answer lacks or holds an empty value for.
+/// As [`decode_response`], plus [`Error::MissingValue`] or [`Error::EmptyValue`] for the first
+/// requested name the answer lacks or holds an empty value for.
 pub fn decode_secret_values(
     names: &[String],
     status: u16,
@@ -120,18 +120,24 @@ pub(crate) fn check_secret_values(
     values: &SecretMap,
 ) -> Result<(), Error> {
     for name in names {
-        let reason = match values.get(name) {
-            None => format!("the answer has no value for `{name}`"),
-            Some(value) if value.is_empty() => {
-                format!("the value of `{name}` is empty ({})", value.kind())
+        match values.get(name) {
+            None => {
+                return Err(Error::MissingValue {
+                    command: command.to_owned(),
+                    status,
+                    name: name.clone(),
+                });
             }
-            Some(_) => continue,
-        };
-        return Err(Error::InvalidResponse {
-            command: command.to_owned(),
-            status,
-            reason,
-        });
+            Some(value) if value.is_empty() => {
+                return Err(Error::EmptyValue {
+                    command: command.to_owned(),
+                    status,
+                    name: name.clone(),
+                    kind: value.kind(),
+                });
+            }
+            Some(_) => {}
+        }
     }
     Ok(())
 }

@@ -115,6 +115,8 @@ fn variant_name(error: &GatewayError) -> &'static str {
         GatewayError::RateLimited { .. } => "RateLimited",
         GatewayError::Gateway { .. } => "Gateway",
         GatewayError::InvalidResponse { .. } => "InvalidResponse",
+        GatewayError::MissingValue { .. } => "MissingValue",
+        GatewayError::EmptyValue { .. } => "EmptyValue",
         GatewayError::CustomerFragmentUnavailable { .. } => "CustomerFragmentUnavailable",
         GatewayError::Unreachable { .. } => "Unreachable",
         GatewayError::Timeout { .. } => "Timeout",

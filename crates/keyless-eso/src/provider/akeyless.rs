@@ -17,13 +17,13 @@
 //!   for tags), keeps names under the path, applies the name regexp, fetches each at the latest
 //!   version and skips empty values.
 //!
-//! The gateway client refuses answers it cannot use ([`GatewayError::InvalidResponse`]),
-//! including a `get-secret-value` answer whose value is empty. Only that case (an empty
-//! string) is read as ESO reads it, an empty value (skipped by `find`, an error without
-//! `property`); a missing name is ESO's `can't get secret`, a `null`, `{}` or `[]` value ESO's
-//! `can't convert secret value to string`, and every other unusable answer a provider error,
-//! so a corrupt answer never silently drops a key. The empty case is recognised by the
-//! client's `reason` text, which is all the client reports.
+//! The gateway client refuses answers it cannot use: a missing name
+//! ([`GatewayError::MissingValue`]), an empty value ([`GatewayError::EmptyValue`]) and a body
+//! it cannot decode ([`GatewayError::InvalidResponse`]). Only an empty string is read as ESO
+//! reads it, an empty value (skipped by `find`, an error without `property`); a missing name
+//! is ESO's `can't get secret`, a `null`, `{}` or `[]` value ESO's `can't convert secret value
+//! to string`, and every other unusable answer a provider error, so a corrupt answer never
+//! silently drops a key.
 //!
 //! Values stay in wrappers that wipe them ([`SecretString`], [`Zeroizing`]) until they become
 //! a [`SecretValue`]; Go-JSON text is written into a buffer sized beforehand, so it never
@@ -242,29 +242,24 @@ enum Unusable {
     Missing,
 }
 
-/// Recognises the client's refusal of an answer for `key` by its reason (the client reports
-/// nothing more specific); `None` for every other error, which is then a provider error.
+/// Which of the client's refusals of a `get-secret-value` answer for `key` ESO reads as an
+/// empty or unusable value; `None` for every other error, which is then a provider error.
 fn unusable_static_answer(error: &GatewayError, key: &str) -> Option<Unusable> {
-    let GatewayError::InvalidResponse {
-        command: refused,
-        reason,
-        ..
-    } = error
-    else {
-        return None;
-    };
-    if refused != command::GET_SECRET_VALUE {
-        return None;
-    }
-    if *reason == format!("the answer has no value for `{key}`") {
-        return Some(Unusable::Missing);
-    }
-    let kind = reason
-        .strip_prefix(&format!("the value of `{key}` is empty ("))?
-        .strip_suffix(')')?;
-    match kind {
-        "string" => Some(Unusable::EmptyText),
-        "null" | "object" | "array" => Some(Unusable::NotText),
+    match error {
+        GatewayError::MissingValue {
+            command: refused,
+            name,
+            ..
+        } if refused == command::GET_SECRET_VALUE && name == key => Some(Unusable::Missing),
+        GatewayError::EmptyValue {
+            command: refused,
+            name,
+            kind,
+            ..
+        } if refused == command::GET_SECRET_VALUE && name == key => match *kind {
+            "string" => Some(Unusable::EmptyText),
+            _ => Some(Unusable::NotText),
+        },
         _ => None,
     }
 }

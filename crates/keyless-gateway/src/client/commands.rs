@@ -22,16 +22,17 @@ impl GatewayClient {
     /// # Errors
     ///
     /// [`Error::NotFound`] on 404, [`Error::Denied`] on 401/403 (also for an item the caller
-    /// may not see), [`Error::InvalidResponse`] when the answer lacks `name` or its value is
-    /// empty, and the transport and gateway errors of every call.
+    /// may not see), [`Error::MissingValue`] when the answer lacks `name`,
+    /// [`Error::EmptyValue`] when its value is empty, and the transport and gateway errors of
+    /// every call.
     pub async fn get_secret_value(&self, name: &str) -> Result<SecretValue, Error> {
         let mut values = self
             .get_secret_values(GetSecretValueRequest::new([name]))
             .await?;
-        values.remove(name).ok_or_else(|| Error::InvalidResponse {
+        values.remove(name).ok_or_else(|| Error::MissingValue {
             command: command::GET_SECRET_VALUE.to_owned(),
             status: 200,
-            reason: format!("the answer has no value for `{name}`"),
+            name: name.to_owned(),
         })
     }
 
@@ -213,7 +214,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// The errors of every call; [`Error::InvalidResponse`] when `value` is missing or empty.
+    /// The errors of every call; [`Error::EmptyValue`] when `value` is missing or empty.
     pub async fn get_rotated_secret_value(
         &self,
         mut request: GetRotatedSecretValueRequest,
@@ -224,14 +225,11 @@ impl GatewayClient {
             .await?;
         let response: GetRotatedSecretValueResponse = super::decode_answer(command, &answer)?;
         if response.value.is_empty() {
-            return Err(Error::InvalidResponse {
+            return Err(Error::EmptyValue {
                 command: command.to_owned(),
                 status: answer.status,
-                reason: format!(
-                    "the value of `{}` is empty ({})",
-                    request.names,
-                    response.value.kind()
-                ),
+                name: request.names.clone(),
+                kind: response.value.kind(),
             });
         }
         Ok(response.value)

@@ -198,7 +198,7 @@ async fn answer_without_the_requested_name() {
     let answer = ResponseTemplate::new(200).set_body_json(json!({"/other/item": "s3cr3t"}));
     let (error, _server) = error_for("get-secret-value", answer).await;
     assert!(
-        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("/some/item")),
+        matches!(&error, Error::MissingValue { name, status: 200, .. } if name == "/some/item"),
         "{error:?}"
     );
     assert!(!format!("{error} {error:?}").contains("s3cr3t"));
@@ -209,7 +209,10 @@ async fn empty_value() {
     let answer = ResponseTemplate::new(200).set_body_json(json!({"/some/item": ""}));
     let (error, _server) = error_for("get-secret-value", answer).await;
     assert!(
-        matches!(&error, Error::InvalidResponse { reason, .. } if reason.contains("empty")),
+        matches!(
+            &error,
+            Error::EmptyValue { name, kind: "string", .. } if name == "/some/item"
+        ),
         "{error:?}"
     );
 }
