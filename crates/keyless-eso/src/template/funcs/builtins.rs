@@ -103,7 +103,10 @@ fn index_arg(index: &Rv, cap: usize) -> std::result::Result<usize, FnError> {
     };
     match usize::try_from(position) {
         Ok(position) if position <= cap => Ok(position),
-        _ => Err(FnError::new(format!("index out of range: {position}"))),
+        // The index may be computed from a secret (`index $list (atoi .pin)`).
+        _ => Err(FnError::with_message(
+            Message::plain("index out of range: ").sensitive(position.to_string()),
+        )),
     }
 }
 
