@@ -156,6 +156,8 @@
 //! * Sync-window cron schedules are not parsed.
 //! * A `template.metadata` label *value* that contains a template is not checked against the
 //!   label value rules (it is only known after rendering).
+//! * Templates cannot nest lists and maps deeper than 100 levels (`list`, `dict`, `fromJson`,
+//!   `fromYaml`), where Go has no limit; see [`template`] for this and the other resource limits.
 
 mod diagnostic;
 mod document;

@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::{CallContext, FnError, FuncDef, sprig};
+use super::{Bounded, CallContext, FnError, FuncDef, sprig};
 use crate::template::gofmt::{push_rune, quote_bytes, runes, sprint_value, strval};
 use crate::template::reflect::{Rv, Ty};
 use crate::template::unicode::{is_digit, is_letter, is_space, to_lower, to_title, to_upper};
-use crate::template::value::{GoString, Value};
+use crate::template::value::{Exceeded, GoString, Value};
 
 const S: Ty = Ty::String;
 
@@ -304,29 +304,47 @@ fn replace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     string_result(context, out)
 }
 
-fn quote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    for arg in args {
-        if matches!(arg.value, Value::Nil) {
-            continue;
+/// The non-nil arguments, each rendered by `part` within the room left, joined by spaces
+/// (sprig's `quote`, `squote` and `cat`).
+fn join_parts(
+    context: &CallContext<'_>,
+    args: &[Rv],
+    mut part: impl FnMut(&Value, usize) -> std::result::Result<Vec<u8>, Exceeded>,
+) -> Result {
+    let mut out = Bounded::new(context);
+    for (position, arg) in args
+        .iter()
+        .filter(|arg| !matches!(arg.value, Value::Nil))
+        .enumerate()
+    {
+        if position > 0 {
+            out.push(b" ")?;
         }
-        parts.push(quote_bytes(strval(&arg.value).as_bytes(), false));
+        let rendered = part(&arg.value, out.room())
+            .map_err(|exceeded| exceeded.against(context.max_bytes()))?;
+        out.push(&rendered)?;
     }
-    string_result(context, parts.join(&b' '))
+    string_result(context, out.into_bytes())
+}
+
+fn quote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    join_parts(context, args, |value, room| {
+        let text = strval(value, room)?;
+        // Quoting adds at least the two quotes; fail before quoting what cannot fit.
+        if text.len().saturating_add(2) > room {
+            return Err(Exceeded::Size(room));
+        }
+        Ok(quote_bytes(text.as_bytes(), false))
+    })
 }
 
 fn squote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    for arg in args {
-        if matches!(arg.value, Value::Nil) {
-            continue;
-        }
+    join_parts(context, args, |value, room| {
         let mut part = vec![b'\''];
-        part.extend_from_slice(&sprint_value(&arg.value));
+        part.extend_from_slice(&sprint_value(value, room.saturating_sub(2))?);
         part.push(b'\'');
-        parts.push(part);
-    }
-    string_result(context, parts.join(&b' '))
+        Ok(part)
+    })
 }
 
 /// Go's `strings.Repeat`, with its panics as errors.
@@ -453,22 +471,36 @@ fn split_list(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 /// Sprig's `strslice`: a list of strings from a slice (nil elements dropped) or a scalar.
-pub(crate) fn strslice(value: &Value) -> Vec<GoString> {
-    match value {
+/// Elements that are not strings are printed, in at most `limit` bytes altogether.
+pub(crate) fn strslice(
+    value: &Value,
+    limit: usize,
+) -> std::result::Result<Vec<GoString>, Exceeded> {
+    Ok(match value {
         Value::StrList(items) => items.as_ref().clone(),
-        Value::List(items) => items
-            .iter()
-            .filter(|item| !matches!(item, Value::Nil))
-            .map(strval)
-            .collect(),
+        Value::List(items) => {
+            let mut room = limit;
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items.iter().filter(|item| !matches!(item, Value::Nil)) {
+                let part = strval(item, room).map_err(|exceeded| exceeded.against(limit))?;
+                if !matches!(item, Value::String(_)) {
+                    room -= part.len();
+                }
+                parts.push(part);
+            }
+            parts
+        }
         Value::Nil => Vec::new(),
-        other => vec![strval(other)],
-    }
+        other => vec![strval(other, limit)?],
+    })
 }
 
 fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let separator = bytes_arg(args, 0);
-    let parts = strslice(args.get(1).map_or(&Value::Nil, |arg| &arg.value));
+    let parts = strslice(
+        args.get(1).map_or(&Value::Nil, |arg| &arg.value),
+        context.max_bytes(),
+    )?;
     let size = parts.iter().map(GoString::len).sum::<usize>()
         + separator
             .len()
@@ -484,17 +516,13 @@ fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn to_string(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let value = args.first().map_or(&Value::Nil, |arg| &arg.value);
-    string_result(context, strval(value).as_bytes().to_vec())
+    let text = strval(value, context.max_bytes())?;
+    string_result(context, text.as_bytes().to_vec())
 }
 
 /// Sprig's `cat`: non-nil arguments printed with `%v`, separated by spaces.
 fn cat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let parts: Vec<Vec<u8>> = args
-        .iter()
-        .filter(|arg| !matches!(arg.value, Value::Nil))
-        .map(|arg| sprint_value(&arg.value))
-        .collect();
-    string_result(context, parts.join(&b' '))
+    join_parts(context, args, sprint_value)
 }
 
 /// Sprig's `nospace` (goutils `DeleteWhiteSpace`). It walks bytes, not runes: each byte is
