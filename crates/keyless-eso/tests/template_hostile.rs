@@ -267,3 +267,36 @@ fn invalid_patterns_from_data_stay_out_of_public_messages() {
         error.expose_go_message()
     );
 }
+
+#[test]
+fn loops_over_large_values_are_charged_for_the_work() {
+    // Each call reads 16 MB: a hundred thousand of them would scan 1.6 TB, within the step
+    // limit if a call cost one step. (A tenth of the default steps keeps the test quick.)
+    let limits = Limits::default().with_max_steps(100_000);
+    assert_limit_with(
+        concat!(
+            r#"{{ $big := repeat 16000000 "a" }}"#,
+            r#"{{ range splitList "" (repeat 100000 "a") }}{{ $x := contains "b" $big }}{{ end }}"#
+        ),
+        limits,
+        "execution exceeded the limit of 100000 steps",
+    );
+    // A range that stops at once still collects what it ranges over.
+    assert_limit_with(
+        concat!(
+            r#"{{ $big := splitList "" (repeat 1000000 "a") }}"#,
+            r#"{{ range $big }}{{ range $big }}{{ break }}{{ end }}{{ end }}"#
+        ),
+        limits,
+        "execution exceeded the limit of 100000 steps",
+    );
+    // Ordinary work on a secret of a megabyte costs a few thousand steps.
+    let secret = "s".repeat(1 << 20);
+    let output = execute_with(
+        r#"{{ .secret | b64enc | b64dec | len }}"#,
+        &[("secret", &secret)],
+        Limits::default().with_max_steps(10_000),
+    )
+    .expect("renders");
+    assert_eq!(output, b"1048576");
+}

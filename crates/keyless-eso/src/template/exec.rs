@@ -16,9 +16,26 @@ use super::reflect::{Rv, Ty};
 use super::value::{Exceeded, GoString, Value};
 use super::{ExecOptions, MissingKey, Template};
 
-/// Bytes (or elements) a function call may receive and return per evaluation step it is
-/// charged: with the default limits, a million steps, a template handles at most a GiB.
+/// Units of work per evaluation step charged for the values a function call receives and
+/// returns, and for what a `range` walks: a string byte is a unit, a list or map element
+/// [`ELEMENT_WORK`] units (copying, hashing or comparing an element costs far more than a
+/// byte). With the default million steps a template handles at most a GiB of strings or
+/// 32 million elements, seconds of work.
 const WORK_PER_STEP: usize = 1024;
+
+/// Units of work of one list or map element.
+const ELEMENT_WORK: usize = 32;
+
+/// The work units of handling `value`: its bytes or its elements (not nested ones: what a
+/// function does deeper is bounded by its output or charged by the function).
+fn work_units(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len(),
+        other => other
+            .length()
+            .map_or(0, |elements| elements.saturating_mul(ELEMENT_WORK)),
+    }
+}
 
 /// Why evaluation stopped early.
 pub(crate) enum Flow {
@@ -133,9 +150,8 @@ impl<'t> State<'t> {
         self.add_steps(1)
     }
 
-    /// Counts the work of handling `units` bytes or elements: a step per
-    /// [`WORK_PER_STEP`], so that a loop cannot run a function over a large value a million
-    /// times within the step limit.
+    /// Counts `units` of work (see [`WORK_PER_STEP`]), so that a loop cannot run a function
+    /// over a large value a million times within the step limit.
     fn charge_work(&mut self, units: usize) -> Exec<()> {
         self.add_steps(u64::try_from(units / WORK_PER_STEP).unwrap_or(u64::MAX))
     }
@@ -331,7 +347,7 @@ impl<'t> State<'t> {
                 return Err(self.fail(Message::plain("range can't iterate over ").sensitive(shown)));
             }
         };
-        self.charge_work(items.len())?;
+        self.charge_work(items.len().saturating_mul(ELEMENT_WORK))?;
         if items.is_empty() {
             if let Some(else_list) = &branch.else_list {
                 return self.walk_list(dot, else_list);
@@ -734,7 +750,7 @@ impl<'t> State<'t> {
                 let work = argv
                     .iter()
                     .chain(std::iter::once(&value))
-                    .map(|arg| arg.value.length().unwrap_or(0))
+                    .map(|arg| work_units(&arg.value))
                     .fold(0usize, usize::saturating_add);
                 // A limit error names the call; otherwise Go's current node stays.
                 let current = self.node;

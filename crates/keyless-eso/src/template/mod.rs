@@ -84,8 +84,8 @@
 //!   it grows, so `printf "%999999d"`, printing and the JSON and YAML encoders stop at the
 //!   limit instead of allocating first), evaluation steps and nesting depth are bounded, so a
 //!   hostile template cannot exhaust the stack and runs for a bounded time. Function calls
-//!   are charged a step per KiB (or thousand elements) they receive or return, which also
-//!   caps what a template can build in total (1 GiB with the defaults); values kept in
+//!   are charged a step per KiB (or 32 list or map elements) they receive or return, which
+//!   also caps what a template can build in total (1 GiB with the defaults); values kept in
 //!   variables are not counted against the output limit together, so peak memory can exceed
 //!   it by that much. Go has none of these limits except 100000 nested `{{template}}` calls;
 //!   the depth limit here is far lower, counts all nesting, and its message names the lower
@@ -189,8 +189,9 @@ pub struct Limits {
     /// Maximum size of the output and of any string a function builds.
     pub max_output_bytes: usize,
     /// Maximum number of evaluation steps: nodes walked, range iterations, calls, and the
-    /// work inside calls (a step per 1024 bytes or elements a call receives or returns or a
-    /// `range` walks, and a step per list or map element `uniq` and `has` compare).
+    /// work inside calls (a step per 1024 string bytes or 32 list or map elements a call
+    /// receives or returns or a `range` walks, and a step per element `uniq` and `has`
+    /// compare inside lists and maps).
     pub max_steps: u64,
     /// Maximum nesting of pipelines, control structures and template calls.
     pub max_depth: usize,
