@@ -220,6 +220,8 @@
 //!   prints Go's `%v`; a rotated secret whose value is empty (`{}`, `null`, `""`) is a
 //!   provider error where ESO returns `{}` or fails converting it; and one authentication
 //!   serves a whole render where ESO authenticates for every entry.
+//! * Templates cannot nest lists and maps deeper than 100 levels (`list`, `dict`, `fromJson`,
+//!   `fromYaml`), where Go has no limit; see [`template`] for this and the other resource limits.
 
 mod diagnostic;
 mod document;

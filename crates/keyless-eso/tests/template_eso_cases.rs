@@ -320,15 +320,85 @@ fn deep_nesting_is_bounded_without_exhausting_the_stack() {
         "template: k:1: max expression depth exceeded"
     );
 
-    let blocks = format!(
-        "{}x{}",
-        "{{ if true }}".repeat(150),
-        "{{ end }}".repeat(150)
+    // Every construct that recurses in the parser counts against the same limit. 10000
+    // levels overflowed the stack for `block`, which did not count.
+    let parse_error = |text: &str| match Template::parse("k", text) {
+        Ok(_) => panic!("{text:.60} parsed"),
+        Err(error) => {
+            assert_eq!(error.kind(), TemplateErrorKind::Parse, "{text:.60}");
+            error.message().to_owned()
+        }
+    };
+    let nested = |open: &str, close: &str, levels: usize| {
+        format!("{}x{}", open.repeat(levels), close.repeat(levels))
+    };
+    for (open, close) in [
+        (r#"{{ block "b" . }}"#, "{{ end }}"),
+        ("{{ if true }}", "{{ end }}"),
+        ("{{ with 1 }}", "{{ end }}"),
+        ("{{ range list 1 }}", "{{ end }}"),
+        ("{{ if false }}{{ else if true }}", "{{ end }}"),
+        ("{{ if false }}{{ else }}{{ with 1 }}", "{{ end }}{{ end }}"),
+    ] {
+        for levels in [150, 10_000] {
+            assert_eq!(
+                parse_error(&nested(open, close, levels)),
+                "template: k:1: max nesting depth exceeded",
+                "{open} x {levels}"
+            );
+        }
+    }
+    // A long `else if` chain nests like the `if` it stands for.
+    let chain = format!(
+        "{{{{ if false }}}}{}x{{{{ end }}}}",
+        "{{ else if false }}".repeat(10_000)
     );
     assert_eq!(
-        Template::parse("k", &blocks).expect_err("too deep").kind(),
-        TemplateErrorKind::Parse
+        parse_error(&chain),
+        "template: k:1: max nesting depth exceeded"
     );
+    let deep_pipe = format!("{{{{ {}1{} }}}}", "(".repeat(10_000), ")".repeat(10_000));
+    assert_eq!(
+        parse_error(&deep_pipe),
+        "template: k:1: max expression depth exceeded"
+    );
+    // Parentheses inside control structures share the budget.
+    let mixed = format!(
+        "{}{{{{ {}1{} }}}}{}",
+        "{{ if true }}".repeat(60),
+        "(".repeat(60),
+        ")".repeat(60),
+        "{{ end }}".repeat(60)
+    );
+    assert_eq!(
+        parse_error(&mixed),
+        "template: k:1: max expression depth exceeded"
+    );
+
+    // Below the limit, nested blocks define and run every template.
+    let blocks: String = (0..90)
+        .map(|level| format!(r#"{{{{ block "b{level}" . }}}}"#))
+        .collect();
+    let text = format!("{blocks}x{}", "{{ end }}".repeat(90));
+    let template = Template::parse("k", &text).expect("90 nested blocks parse");
+    assert_eq!(template.defined_templates().len(), 91);
+    assert_eq!(template.execute(&data(&[])).expect("renders"), "x");
+    let ifs = nested("{{ if true }}{{ with 1 }}", "{{ end }}{{ end }}", 45);
+    assert_eq!(render("k", &ifs, &[]), Ok("x".to_owned()));
+
+    // Recursion through `template` and `block` is bounded at execution.
+    let recursive = Template::parse(
+        "k",
+        concat!(
+            r#"{{ define "a" }}{{ block "b" . }}{{ template "a" . }}{{ end }}{{ end }}"#,
+            r#"{{ template "a" . }}"#
+        ),
+    )
+    .expect("parses");
+    let error = recursive
+        .execute(&data(&[]))
+        .expect_err("endless recursion");
+    assert_eq!(error.kind(), TemplateErrorKind::Limit);
 }
 
 #[test]

@@ -26,7 +26,8 @@ pub enum TemplateErrorKind {
 /// The message has Go's shape (`template: NAME:LINE: ...` for parse errors,
 /// `template: NAME:LINE:COL: executing "NAME" at <NODE>: ...` for execution errors). Go puts a
 /// few runtime values into its messages (the value `range` cannot iterate over, the values an
-/// `eq` cannot compare, a `fail` message); those may be secrets, so [`Display`](fmt::Display)
+/// `eq` cannot compare, an invalid regular expression, an out-of-range index); those may be
+/// secrets, so [`Display`](fmt::Display)
 /// and [`message`](Self::message) show `<redacted>` in their place and
 /// [`expose_go_message`](Self::expose_go_message) gives Go's full text.
 ///

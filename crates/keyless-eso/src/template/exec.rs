@@ -13,8 +13,29 @@ use super::funcs::{CallContext, FuncDef};
 use super::gofmt::sprint_value;
 use super::lexer::go_quote;
 use super::reflect::{Rv, Ty};
-use super::value::{GoString, Value};
+use super::value::{Exceeded, GoString, Value};
 use super::{ExecOptions, MissingKey, Template};
+
+/// Units of work per evaluation step charged for the values a function call receives and
+/// returns, and for what a `range` walks: a string byte is a unit, a list or map element
+/// [`ELEMENT_WORK`] units (copying, hashing or comparing an element costs far more than a
+/// byte). With the default million steps a template handles at most a GiB of strings or
+/// 32 million elements, seconds of work.
+const WORK_PER_STEP: usize = 1024;
+
+/// Units of work of one list or map element.
+const ELEMENT_WORK: usize = 32;
+
+/// The work units of handling `value`: its bytes or its elements (not nested ones: what a
+/// function does deeper is bounded by its output or charged by the function).
+fn work_units(value: &Value) -> usize {
+    match value {
+        Value::String(text) => text.len(),
+        other => other
+            .length()
+            .map_or(0, |elements| elements.saturating_mul(ELEMENT_WORK)),
+    }
+}
 
 /// Why evaluation stopped early.
 pub(crate) enum Flow {
@@ -126,7 +147,17 @@ impl<'t> State<'t> {
     }
 
     fn step(&mut self) -> Exec<()> {
-        self.steps += 1;
+        self.add_steps(1)
+    }
+
+    /// Counts `units` of work (see [`WORK_PER_STEP`]), so that a loop cannot run a function
+    /// over a large value a million times within the step limit.
+    fn charge_work(&mut self, units: usize) -> Exec<()> {
+        self.add_steps(u64::try_from(units / WORK_PER_STEP).unwrap_or(u64::MAX))
+    }
+
+    fn add_steps(&mut self, steps: u64) -> Exec<()> {
+        self.steps = self.steps.saturating_add(steps);
         if self.steps > self.options.limits.max_steps {
             let text = format!(
                 "execution exceeded the limit of {} steps",
@@ -155,14 +186,25 @@ impl<'t> State<'t> {
 
     fn write(&mut self, bytes: &[u8]) -> Exec<()> {
         if self.out.len() + bytes.len() > self.options.limits.max_output_bytes {
-            let text = format!(
-                "output exceeds the limit of {} bytes",
-                self.options.limits.max_output_bytes
-            );
-            return Err(self.fail_kind(TemplateErrorKind::Limit, Message::plain(text)));
+            return Err(self.output_exceeded());
         }
         self.out.extend_from_slice(bytes);
         Ok(())
+    }
+
+    fn output_exceeded(&self) -> Flow {
+        let text = format!(
+            "output exceeds the limit of {} bytes",
+            self.options.limits.max_output_bytes
+        );
+        self.fail_kind(TemplateErrorKind::Limit, Message::plain(text))
+    }
+
+    fn exceeded(&self, exceeded: Exceeded) -> Flow {
+        self.fail_kind(
+            TemplateErrorKind::Limit,
+            Message::plain(exceeded.to_string()),
+        )
     }
 
     // ----- variables -----
@@ -298,10 +340,14 @@ impl<'t> State<'t> {
                 .collect(),
             Value::Nil => Vec::new(),
             other => {
-                let shown = String::from_utf8_lossy(&sprint_value(other)).into_owned();
+                let shown = match sprint_value(other, self.options.limits.max_output_bytes) {
+                    Ok(shown) => String::from_utf8_lossy(&shown).into_owned(),
+                    Err(exceeded) => return Err(self.exceeded(exceeded)),
+                };
                 return Err(self.fail(Message::plain("range can't iterate over ").sensitive(shown)));
             }
         };
+        self.charge_work(items.len().saturating_mul(ELEMENT_WORK))?;
         if items.is_empty() {
             if let Some(else_list) = &branch.else_list {
                 return self.walk_list(dot, else_list);
@@ -360,8 +406,18 @@ impl<'t> State<'t> {
         if !value.is_valid() {
             return self.write(b"<no value>");
         }
-        let text = sprint_value(&value.value);
-        self.write(&text)
+        // Printed against the room left, so a value that would overflow the output stops
+        // being printed as soon as it does.
+        let room = self
+            .options
+            .limits
+            .max_output_bytes
+            .saturating_sub(self.out.len());
+        match sprint_value(&value.value, room) {
+            Ok(text) => self.write(&text),
+            Err(Exceeded::Size(_)) => Err(self.output_exceeded()),
+            Err(exceeded) => Err(self.exceeded(exceeded)),
+        }
     }
 
     // ----- evaluation -----
@@ -682,11 +738,27 @@ impl<'t> State<'t> {
             argv.push(self.validate_type(last, Some(param))?);
         }
 
+        let options = self.options;
         let mut context = CallContext {
-            limits: &self.options.limits,
+            limits: &options.limits,
+            steps: &mut self.steps,
         };
         match (definition.call)(&mut context, &argv) {
-            Ok(value) => Ok(value),
+            Ok(value) => {
+                // Functions take time (and build values) in proportion to the strings and
+                // collections they are given and return.
+                let work = argv
+                    .iter()
+                    .chain(std::iter::once(&value))
+                    .map(|arg| work_units(&arg.value))
+                    .fold(0usize, usize::saturating_add);
+                // A limit error names the call; otherwise Go's current node stays.
+                let current = self.node;
+                self.at(call_node);
+                self.charge_work(work)?;
+                self.node = current;
+                Ok(value)
+            }
             Err(error) => {
                 self.at(call_node);
                 let kind = if error.limit {

@@ -7,7 +7,7 @@
 //! `[a b]`, a bad verb as `%!d(string=x)`.
 
 use super::unicode::is_print;
-use super::value::{GoString, Value};
+use super::value::{Exceeded, GoString, Value, check_depth};
 
 /// Formatting flags and sizes of one verb, as Go's `fmt.fmt` keeps them.
 #[derive(Clone, Copy, Default)]
@@ -23,15 +23,77 @@ struct Flags {
     sharp_v: bool,
 }
 
+/// The printer's output: bytes up to a budget. Past the budget nothing more is written and
+/// [`exceeded`](Self::exceeded) is set, which the printer checks to stop walking the value:
+/// lists sharing their elements can print to far more bytes than they occupy.
+struct Buffer {
+    bytes: Vec<u8>,
+    limit: usize,
+    exceeded: bool,
+}
+
+impl Buffer {
+    fn new(limit: usize) -> Self {
+        Self {
+            bytes: Vec::new(),
+            limit,
+            exceeded: false,
+        }
+    }
+
+    /// Whether `count` more bytes fit; marks the buffer exceeded when not.
+    fn room_for(&mut self, count: usize) -> bool {
+        if !self.exceeded && self.bytes.len().saturating_add(count) > self.limit {
+            self.exceeded = true;
+        }
+        !self.exceeded
+    }
+
+    fn push(&mut self, byte: u8) {
+        if self.room_for(1) {
+            self.bytes.push(byte);
+        }
+    }
+
+    fn extend_from_slice(&mut self, bytes: &[u8]) {
+        if self.room_for(bytes.len()) {
+            self.bytes.extend_from_slice(bytes);
+        }
+    }
+
+    fn fill(&mut self, byte: u8, count: usize) {
+        if self.room_for(count) {
+            self.bytes.resize(self.bytes.len() + count, byte);
+        }
+    }
+
+    fn push_rune(&mut self, rune: char) {
+        let mut buffer = [0u8; 4];
+        self.extend_from_slice(rune.encode_utf8(&mut buffer).as_bytes());
+    }
+
+    fn finish(self) -> Result<Vec<u8>, Exceeded> {
+        if self.exceeded {
+            return Err(Exceeded::Size(self.limit));
+        }
+        Ok(self.bytes)
+    }
+}
+
 /// A printer writing into a byte buffer.
 struct Printer {
-    out: Vec<u8>,
+    out: Buffer,
     flags: Flags,
 }
 
+// Every printing entry point takes `limit`, the most bytes the text may have, and fails with
+// `Exceeded::Size` past it without building the rest; a value nested deeper than
+// `MAX_VALUE_DEPTH` is refused before printing, as printing recurses once per level.
+
 /// `fmt.Sprint`: operands joined with a space when neither side is a string.
-pub(crate) fn sprint(args: &[Value]) -> Vec<u8> {
-    let mut printer = Printer::new();
+pub(crate) fn sprint(args: &[Value], limit: usize) -> Result<Vec<u8>, Exceeded> {
+    args.iter().try_for_each(check_depth)?;
+    let mut printer = Printer::new(limit);
     let mut previous_was_string = false;
     for (position, arg) in args.iter().enumerate() {
         let is_string = matches!(arg, Value::String(_));
@@ -40,37 +102,46 @@ pub(crate) fn sprint(args: &[Value]) -> Vec<u8> {
         }
         printer.flags = Flags::default();
         printer.print_arg(arg, 'v');
+        if printer.out.exceeded {
+            break;
+        }
         previous_was_string = is_string;
     }
-    printer.out
+    printer.out.finish()
 }
 
 /// `fmt.Sprintln`: operands always separated by a space, newline appended.
-pub(crate) fn sprintln(args: &[Value]) -> Vec<u8> {
-    let mut printer = Printer::new();
+pub(crate) fn sprintln(args: &[Value], limit: usize) -> Result<Vec<u8>, Exceeded> {
+    args.iter().try_for_each(check_depth)?;
+    let mut printer = Printer::new(limit);
     for (position, arg) in args.iter().enumerate() {
         if position > 0 {
             printer.out.push(b' ');
         }
         printer.flags = Flags::default();
         printer.print_arg(arg, 'v');
+        if printer.out.exceeded {
+            break;
+        }
     }
     printer.out.push(b'\n');
-    printer.out
+    printer.out.finish()
 }
 
 /// The `%v` text of one value (`fmt.Sprint(v)` for a single operand).
-pub(crate) fn sprint_value(value: &Value) -> Vec<u8> {
-    let mut printer = Printer::new();
+pub(crate) fn sprint_value(value: &Value, limit: usize) -> Result<Vec<u8>, Exceeded> {
+    check_depth(value)?;
+    let mut printer = Printer::new(limit);
     printer.print_arg(value, 'v');
-    printer.out
+    printer.out.finish()
 }
 
 /// `fmt.Sprintf`.
-pub(crate) fn sprintf(format: &[u8], args: &[Value]) -> Vec<u8> {
-    let mut printer = Printer::new();
+pub(crate) fn sprintf(format: &[u8], args: &[Value], limit: usize) -> Result<Vec<u8>, Exceeded> {
+    args.iter().try_for_each(check_depth)?;
+    let mut printer = Printer::new(limit);
     printer.do_printf(format, args);
-    printer.out
+    printer.out.finish()
 }
 
 /// Go's `tooLarge`: widths and precisions beyond a million are treated as absent.
@@ -113,9 +184,9 @@ fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
 }
 
 impl Printer {
-    fn new() -> Self {
+    fn new(limit: usize) -> Self {
         Self {
-            out: Vec::new(),
+            out: Buffer::new(limit),
             flags: Flags::default(),
         }
     }
@@ -127,6 +198,9 @@ impl Printer {
         let mut reordered = false;
         let mut index = 0usize;
         'format: while index < end {
+            if self.out.exceeded {
+                return;
+            }
             let mut good_arg_num = true;
             let literal_start = index;
             while index < end && format[index] != b'%' {
@@ -317,7 +391,7 @@ impl Printer {
 
     fn write_bang(&mut self, verb: char) {
         self.out.extend_from_slice(b"%!");
-        push_rune(&mut self.out, verb);
+        self.out.push_rune(verb);
     }
 
     fn bad_verb(&mut self, verb: char, value: &Value) {
@@ -362,6 +436,9 @@ impl Printer {
     }
 
     fn print_value(&mut self, value: &Value, verb: char, depth: usize) {
+        if self.out.exceeded {
+            return;
+        }
         match value {
             Value::Nil => {
                 // A nil element inside a map or slice (an interface holding nil).
@@ -468,7 +545,7 @@ impl Printer {
 
     fn write_padding(&mut self, count: usize) {
         let byte = if self.flags.zero { b'0' } else { b' ' };
-        self.out.extend(std::iter::repeat_n(byte, count));
+        self.out.fill(byte, count);
     }
 
     fn format_integer(&mut self, bits: u64, signed: bool, verb: char, value: &Value) {
@@ -1227,11 +1304,12 @@ fn format_float_hex(number: f64, verb: char, precision: Option<usize>) -> String
     out
 }
 
-/// Go's `strconv.Itoa`-style decimal text of a string-keyed map value; used by sprig `strval`.
-pub(crate) fn strval(value: &Value) -> GoString {
+/// Sprig's `strval`: a string as it is, anything else printed with `%v` in at most `limit`
+/// bytes.
+pub(crate) fn strval(value: &Value, limit: usize) -> Result<GoString, Exceeded> {
     match value {
-        Value::String(text) => text.clone(),
-        other => GoString::from(sprint_value(other)),
+        Value::String(text) => Ok(text.clone()),
+        other => sprint_value(other, limit).map(GoString::from),
     }
 }
 
@@ -1240,7 +1318,8 @@ mod tests {
     use super::*;
 
     fn printf(format: &str, args: &[Value]) -> String {
-        String::from_utf8(sprintf(format.as_bytes(), args)).expect("test output is UTF-8")
+        let printed = sprintf(format.as_bytes(), args, usize::MAX).expect("no limit");
+        String::from_utf8(printed).expect("test output is UTF-8")
     }
 
     #[test]
@@ -1290,7 +1369,27 @@ mod tests {
             Value::from("a"),
             Value::Int(3),
         ];
-        assert_eq!(sprint(&args), b"1 2a3");
+        assert_eq!(sprint(&args, usize::MAX), Ok(b"1 2a3".to_vec()));
+    }
+
+    #[test]
+    fn printing_stops_at_the_byte_limit() {
+        let text = Value::from("0123456789");
+        assert_eq!(sprint_value(&text, 10), Ok(b"0123456789".to_vec()));
+        assert_eq!(sprint_value(&text, 9), Err(Exceeded::Size(9)));
+        let list = Value::list(vec![text.clone(), text]);
+        assert_eq!(sprint_value(&list, 23).map(|out| out.len()), Ok(23));
+        assert_eq!(sprint_value(&list, 22), Err(Exceeded::Size(22)));
+        assert_eq!(
+            sprintf(b"%999999d", &[Value::Int(1)], 1000),
+            Err(Exceeded::Size(1000))
+        );
+        assert_eq!(sprintln(&[Value::Int(1)], 1), Err(Exceeded::Size(1)));
+        let mut deep = Value::Int(1);
+        for _ in 0..=crate::template::value::MAX_VALUE_DEPTH {
+            deep = Value::list(vec![deep]);
+        }
+        assert_eq!(sprint(&[deep], usize::MAX), Err(Exceeded::Depth));
     }
 
     #[test]

@@ -8,34 +8,60 @@
 //! the exponent threshold at 1e21, every number read back as `float64`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::gofmt::{decode_rune, format_float, push_rune};
-use super::value::{GoString, Value};
+use super::value::{Exceeded, GoString, MAX_VALUE_DEPTH, Value, check_depth};
 
-/// Nesting limit for `fromJson` input. Go allows 10000 levels; deeper documents would make
-/// recursive processing of the result (printing, dropping) risky on small thread stacks, so
-/// documents nested deeper than this are treated as invalid (`fromJson` returns nil).
-pub(crate) const MAX_JSON_DEPTH: usize = 500;
-
-/// Why marshalling failed (Go's `UnsupportedValueError` text).
+/// Why marshalling failed.
 #[derive(Debug)]
-pub(crate) struct MarshalError(pub(crate) String);
+pub(crate) enum MarshalError {
+    /// Go's `UnsupportedValueError` text (NaN and infinite numbers).
+    Unsupported(String),
+    /// The text would pass the byte limit, or the value nests too deeply.
+    Exceeded(Exceeded),
+}
 
-/// `json.Marshal` (with `escape_html`) or an encoder with HTML escaping off.
-pub(crate) fn marshal(value: &Value, escape_html: bool) -> Result<Vec<u8>, MarshalError> {
+impl From<Exceeded> for MarshalError {
+    fn from(exceeded: Exceeded) -> Self {
+        Self::Exceeded(exceeded)
+    }
+}
+
+/// `json.Marshal` (with `escape_html`) or an encoder with HTML escaping off, in at most
+/// `limit` bytes: encoding stops as soon as the text passes it, as values sharing their
+/// elements can encode to far more bytes than they occupy.
+pub(crate) fn marshal(
+    value: &Value,
+    escape_html: bool,
+    limit: usize,
+) -> Result<Vec<u8>, MarshalError> {
+    // Encoding recurses once per level.
+    check_depth(value)?;
     let mut out = Vec::new();
-    encode(&mut out, value, escape_html)?;
+    encode(&mut out, value, escape_html, limit)?;
     Ok(out)
 }
 
-/// `json.MarshalIndent(value, "", "  ")`.
-pub(crate) fn marshal_indent(value: &Value) -> Result<Vec<u8>, MarshalError> {
-    let compact = marshal(value, true)?;
-    Ok(indent(&compact))
+/// `json.MarshalIndent(value, "", "  ")`, in at most `limit` bytes.
+pub(crate) fn marshal_indent(value: &Value, limit: usize) -> Result<Vec<u8>, MarshalError> {
+    let compact = marshal(value, true, limit)?;
+    indent(&compact, limit)
 }
 
-fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), MarshalError> {
+fn within(out: &[u8], limit: usize) -> Result<(), MarshalError> {
+    if out.len() > limit {
+        return Err(MarshalError::Exceeded(Exceeded::Size(limit)));
+    }
+    Ok(())
+}
+
+fn encode(
+    out: &mut Vec<u8>,
+    value: &Value,
+    escape_html: bool,
+    limit: usize,
+) -> Result<(), MarshalError> {
+    within(out, limit)?;
     match value {
         Value::Nil => out.extend_from_slice(b"null"),
         Value::Bool(flag) => out.extend_from_slice(if *flag { b"true" } else { b"false" }),
@@ -44,16 +70,16 @@ fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), Mar
         }
         Value::Uint8(byte) => out.extend_from_slice(byte.to_string().as_bytes()),
         Value::Float(number) => out.extend_from_slice(format_json_float(*number)?.as_bytes()),
-        Value::String(text) => encode_string(out, text.as_bytes(), escape_html),
+        Value::String(text) => encode_string(out, text.as_bytes(), escape_html, limit)?,
         Value::StrMap(map) => {
             out.push(b'{');
             for (position, (key, item)) in map.iter().enumerate() {
                 if position > 0 {
                     out.push(b',');
                 }
-                encode_string(out, key.as_bytes(), escape_html);
+                encode_string(out, key.as_bytes(), escape_html, limit)?;
                 out.push(b':');
-                encode_string(out, item.as_bytes(), escape_html);
+                encode_string(out, item.as_bytes(), escape_html, limit)?;
             }
             out.push(b'}');
         }
@@ -63,9 +89,9 @@ fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), Mar
                 if position > 0 {
                     out.push(b',');
                 }
-                encode_string(out, key.as_bytes(), escape_html);
+                encode_string(out, key.as_bytes(), escape_html, limit)?;
                 out.push(b':');
-                encode(out, item, escape_html)?;
+                encode(out, item, escape_html, limit)?;
             }
             out.push(b'}');
         }
@@ -75,7 +101,7 @@ fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), Mar
                 if position > 0 {
                     out.push(b',');
                 }
-                encode(out, item, escape_html)?;
+                encode(out, item, escape_html, limit)?;
             }
             out.push(b']');
         }
@@ -85,18 +111,18 @@ fn encode(out: &mut Vec<u8>, value: &Value, escape_html: bool) -> Result<(), Mar
                 if position > 0 {
                     out.push(b',');
                 }
-                encode_string(out, item.as_bytes(), escape_html);
+                encode_string(out, item.as_bytes(), escape_html, limit)?;
             }
             out.push(b']');
         }
     }
-    Ok(())
+    within(out, limit)
 }
 
 /// Go's `floatEncoder` for `float64`.
 pub(crate) fn format_json_float(number: f64) -> Result<String, MarshalError> {
     if number.is_nan() || number.is_infinite() {
-        return Err(MarshalError(format!(
+        return Err(MarshalError::Unsupported(format!(
             "json: unsupported value: {}",
             format_float(number, 'g', None)
         )));
@@ -119,8 +145,19 @@ pub(crate) fn format_json_float(number: f64) -> Result<String, MarshalError> {
     Ok(text)
 }
 
-fn encode_string(out: &mut Vec<u8>, text: &[u8], escape_html: bool) {
+/// Appends `text` as a JSON string; fails once past `limit` (escapes grow the text up to six
+/// times, so the check runs as it goes).
+fn encode_string(
+    out: &mut Vec<u8>,
+    text: &[u8],
+    escape_html: bool,
+    limit: usize,
+) -> Result<(), MarshalError> {
     const HEX: &[u8] = b"0123456789abcdef";
+    // The encoded string is at least as long as the text and its quotes.
+    if out.len().saturating_add(text.len()).saturating_add(2) > limit {
+        return Err(MarshalError::Exceeded(Exceeded::Size(limit)));
+    }
     out.push(b'"');
     let mut index = 0;
     while index < text.len() {
@@ -133,6 +170,7 @@ fn encode_string(out: &mut Vec<u8>, text: &[u8], escape_html: bool) {
             if safe {
                 out.push(byte);
             } else {
+                within(out, limit)?;
                 match byte {
                     b'\\' | b'"' => {
                         out.push(b'\\');
@@ -153,6 +191,7 @@ fn encode_string(out: &mut Vec<u8>, text: &[u8], escape_html: bool) {
         }
         let (rune, width) = decode_rune(&text[index..]);
         if rune == '\u{FFFD}' && width == 1 {
+            within(out, limit)?;
             out.extend_from_slice(b"\\ufffd");
         } else if rune == '\u{2028}' || rune == '\u{2029}' {
             out.extend_from_slice(if rune == '\u{2028}' {
@@ -166,10 +205,12 @@ fn encode_string(out: &mut Vec<u8>, text: &[u8], escape_html: bool) {
         index += width;
     }
     out.push(b'"');
+    Ok(())
 }
 
-/// Go's `json.Indent` with prefix "" and indent "  " on compact, valid JSON.
-fn indent(compact: &[u8]) -> Vec<u8> {
+/// Go's `json.Indent` with prefix "" and indent "  " on compact, valid JSON, in at most `limit`
+/// bytes (indentation grows with depth).
+fn indent(compact: &[u8], limit: usize) -> Result<Vec<u8>, MarshalError> {
     let mut out = Vec::with_capacity(compact.len() * 2);
     let mut depth = 0usize;
     let mut in_string = false;
@@ -224,29 +265,50 @@ fn indent(compact: &[u8]) -> Vec<u8> {
             b':' => out.extend_from_slice(b": "),
             _ => out.push(byte),
         }
+        // Growth beyond the compact text only happens here, by at most one indentation.
+        within(&out, limit)?;
         index += 1;
     }
-    out
+    within(&out, limit)?;
+    Ok(out)
 }
 
-/// `json.Unmarshal` into `interface{}`: `None` when the input is not valid JSON (sprig's
-/// `fromJson` then yields nil).
-pub(crate) fn unmarshal(input: &[u8]) -> Option<Value> {
+/// Why `json.Unmarshal` gave no value.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum UnmarshalError {
+    /// Not valid JSON (sprig's `fromJson` then yields nil).
+    Invalid,
+    /// Arrays and objects nest deeper than [`MAX_VALUE_DEPTH`]. Go accepts 10000 levels; the
+    /// document is refused where the limit is passed, without reading the rest.
+    TooDeep,
+}
+
+/// `json.Unmarshal` into `interface{}`.
+pub(crate) fn unmarshal(input: &[u8]) -> Result<Value, UnmarshalError> {
     let mut parser = Parser {
         input,
         pos: 0,
         depth: 0,
+        too_deep: false,
     };
     parser.skip_whitespace();
-    let value = parser.value()?;
+    let value = parser.value();
+    if parser.too_deep {
+        return Err(UnmarshalError::TooDeep);
+    }
+    let value = value.ok_or(UnmarshalError::Invalid)?;
     parser.skip_whitespace();
-    (parser.pos == input.len()).then_some(value)
+    if parser.pos != input.len() {
+        return Err(UnmarshalError::Invalid);
+    }
+    Ok(value)
 }
 
 struct Parser<'a> {
     input: &'a [u8],
     pos: usize,
     depth: usize,
+    too_deep: bool,
 }
 
 impl Parser<'_> {
@@ -283,7 +345,8 @@ impl Parser<'_> {
 
     fn enter(&mut self) -> Option<()> {
         self.depth += 1;
-        (self.depth <= MAX_JSON_DEPTH).then_some(())
+        self.too_deep = self.depth > MAX_VALUE_DEPTH;
+        (!self.too_deep).then_some(())
     }
 
     fn object(&mut self) -> Option<Value> {
@@ -294,7 +357,7 @@ impl Parser<'_> {
         if self.peek() == Some(b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Some(Value::Map(Arc::new(map)));
+            return Some(Value::map(map));
         }
         loop {
             self.skip_whitespace();
@@ -316,7 +379,7 @@ impl Parser<'_> {
                 b'}' => {
                     self.pos += 1;
                     self.depth -= 1;
-                    return Some(Value::Map(Arc::new(map)));
+                    return Some(Value::map(map));
                 }
                 _ => return None,
             }
@@ -331,7 +394,7 @@ impl Parser<'_> {
         if self.peek() == Some(b']') {
             self.pos += 1;
             self.depth -= 1;
-            return Some(Value::List(Arc::new(items)));
+            return Some(Value::list(items));
         }
         loop {
             self.skip_whitespace();
@@ -342,7 +405,7 @@ impl Parser<'_> {
                 b']' => {
                     self.pos += 1;
                     self.depth -= 1;
-                    return Some(Value::List(Arc::new(items)));
+                    return Some(Value::list(items));
                 }
                 _ => return None,
             }
@@ -478,7 +541,7 @@ mod tests {
     use super::*;
 
     fn to_json(value: &Value) -> String {
-        String::from_utf8(marshal(value, true).expect("marshals")).expect("UTF-8")
+        String::from_utf8(marshal(value, true, usize::MAX).expect("marshals")).expect("UTF-8")
     }
 
     #[test]
@@ -506,7 +569,8 @@ mod tests {
     fn round_trips_and_indents() {
         let value = unmarshal(br#"{"b":[1,2,{}],"a":null,"c":[]}"#).expect("valid JSON");
         assert_eq!(to_json(&value), r#"{"a":null,"b":[1,2,{}],"c":[]}"#);
-        let pretty = String::from_utf8(marshal_indent(&value).expect("marshals")).expect("UTF-8");
+        let pretty = String::from_utf8(marshal_indent(&value, usize::MAX).expect("marshals"))
+            .expect("UTF-8");
         assert_eq!(
             pretty,
             "{\n  \"a\": null,\n  \"b\": [\n    1,\n    2,\n    {}\n  ],\n  \"c\": []\n}"
@@ -516,8 +580,40 @@ mod tests {
     #[test]
     fn rejects_invalid_json() {
         for input in [&b""[..], b"{", b"[1,]", b"01", b"\"a\nb\"", b"tru", b"1 2"] {
-            assert!(unmarshal(input).is_none(), "{input:?}");
+            assert_eq!(unmarshal(input), Err(UnmarshalError::Invalid), "{input:?}");
         }
-        assert_eq!(unmarshal(b"\"\\ud800x\""), Some(Value::from("\u{FFFD}x")));
+        assert_eq!(unmarshal(b"\"\\ud800x\""), Ok(Value::from("\u{FFFD}x")));
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let nested = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        let value = unmarshal(nested(MAX_VALUE_DEPTH).as_bytes()).expect("at the limit");
+        assert_eq!(value.depth(), MAX_VALUE_DEPTH);
+        assert_eq!(
+            unmarshal(nested(MAX_VALUE_DEPTH + 1).as_bytes()),
+            Err(UnmarshalError::TooDeep)
+        );
+        let mut deep = value;
+        deep = Value::list(vec![deep]);
+        assert!(matches!(
+            marshal(&deep, true, usize::MAX),
+            Err(MarshalError::Exceeded(Exceeded::Depth))
+        ));
+    }
+
+    #[test]
+    fn encoding_stops_at_the_byte_limit() {
+        let text = Value::from("<<<<");
+        assert_eq!(to_json(&text).len(), 26);
+        assert!(marshal(&text, true, 26).is_ok());
+        assert!(matches!(
+            marshal(&text, true, 25),
+            Err(MarshalError::Exceeded(Exceeded::Size(25)))
+        ));
+        let list = unmarshal(b"[[1,2],[3,4]]").expect("valid");
+        let pretty = marshal_indent(&list, usize::MAX).expect("no limit");
+        assert!(marshal_indent(&list, pretty.len()).is_ok());
+        assert!(marshal_indent(&list, pretty.len() - 1).is_err());
     }
 }

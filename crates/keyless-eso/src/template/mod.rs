@@ -80,13 +80,24 @@
 //!   [`supported_functions`] lists what is implemented.
 //! * **Complex number literals** (`1i`, `1+2i`) parse, but evaluating one is an
 //!   `Unsupported` error where Go would print `(0+1i)`.
-//! * **Resource limits** ([`Limits`]): output size, the size of any string a function builds,
-//!   evaluation steps and nesting depth are bounded, so a hostile template cannot exhaust
-//!   memory, time or the stack. Go has none of these except a limit of 100000 nested
-//!   `{{template}}` calls; the depth limit here is far lower, counts all nesting, and its
-//!   message names the lower number. Parsing limits the nesting of parentheses and control
-//!   structures to 100 (Go 1.19 has no limit). `fromJson` treats documents nested deeper than
-//!   500 levels as invalid (Go allows 10000).
+//! * **Resource limits** ([`Limits`]): the output, any string a function builds (checked as
+//!   it grows, so `printf "%999999d"`, printing and the JSON and YAML encoders stop at the
+//!   limit instead of allocating first), evaluation steps and nesting depth are bounded, so a
+//!   hostile template cannot exhaust the stack and runs for a bounded time. Function calls
+//!   are charged a step per KiB (or 32 list or map elements) they receive or return, which
+//!   also caps what a template can build in total (1 GiB with the defaults); values kept in
+//!   variables are not counted against the output limit together, so peak memory can exceed
+//!   it by that much. Go has none of these limits except 100000 nested `{{template}}` calls;
+//!   the depth limit here is far lower, counts all nesting, and its message names the lower
+//!   number. Parsing limits the nesting of parentheses and control structures (`if`, `with`,
+//!   `range`, `block`, and each `else if` of a chain, which stands for a nested `if`) to 100
+//!   (Go 1.19 has no limit).
+//! * **Value nesting.** Lists and maps nest at most [`MAX_VALUE_DEPTH`] (100) levels: `list`,
+//!   `dict`, `fromJson` and `fromYaml` fail with a [`Limit`](TemplateErrorKind::Limit) error
+//!   past it, where Go has no limit (its `fromJson` accepts 10000 levels). Printing,
+//!   comparing, serialising and dropping a value recurse once per level; a deeper value that a
+//!   caller builds with [`Value::list`] or [`Value::map`] is refused by printing, `uniq`,
+//!   `has` and the encoders.
 //! * **Map iteration order.** `keys` returns each dict's keys sorted; Go returns them in
 //!   random order.
 //! * **Aliasing.** Values are immutable: `sortAlpha` on a `[]string` variable sorts a copy,
@@ -134,7 +145,7 @@ pub use funcs::{is_eso_function, is_supported_function, supported_functions};
 pub use references::{
     FieldReference, FunctionReference, IndexReference, References, SelectorKind, SelectorReference,
 };
-pub use value::{GoString, Value};
+pub use value::{GoList, GoMap, GoString, MAX_VALUE_DEPTH, Value};
 
 /// Whether `{{ .KEY }}` can read `key`: Go's lexer accepts a field name made of letters,
 /// decimal digits and `_` that does not start with a digit. Other keys (`db-pass`,
@@ -177,7 +188,10 @@ pub enum MissingKey {
 pub struct Limits {
     /// Maximum size of the output and of any string a function builds.
     pub max_output_bytes: usize,
-    /// Maximum number of evaluation steps (nodes walked, range iterations, calls).
+    /// Maximum number of evaluation steps: nodes walked, range iterations, calls, and the
+    /// work inside calls (a step per 1024 string bytes or 32 list or map elements a call
+    /// receives or returns or a `range` walks, and a step per element `uniq` and `has`
+    /// compare inside lists and maps).
     pub max_steps: u64,
     /// Maximum nesting of pipelines, control structures and template calls.
     pub max_depth: usize,

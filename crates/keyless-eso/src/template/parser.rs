@@ -14,9 +14,12 @@ use super::funcs;
 use super::lexer::{Token, TokenKind, go_quote, lex};
 use super::strconv::{self, FloatParse};
 
-/// Nesting limit for parenthesized pipelines and control structures. Go 1.19 has none (it
-/// recurses until the stack runs out); a limit keeps hostile templates from exhausting the
-/// stack. Real templates nest a handful of levels.
+/// Nesting limit for parenthesized pipelines and control structures (`if`, `with`, `range`,
+/// `block`, and each `else if`, which stands for a nested `if`). Go 1.19 has none (it recurses
+/// until the stack runs out); a limit keeps hostile templates from exhausting the stack. Real
+/// templates nest a handful of levels. `{{define}}` only appears at the top level and
+/// `{{template}}` has no body, so neither nests here; their recursion at execution is bounded
+/// by [`Limits::max_depth`](super::Limits::max_depth).
 pub(crate) const MAX_NESTING: usize = 100;
 
 /// The result of parsing: every named tree.
@@ -460,7 +463,16 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// A `{{block}}` nests its body like any control structure, so it counts against
+    /// [`MAX_NESTING`].
     fn block_control(&mut self) -> ParseResult<Node> {
+        self.enter("nesting")?;
+        let result = self.block_control_body();
+        self.leave();
+        result
+    }
+
+    fn block_control_body(&mut self) -> ParseResult<Node> {
         const CONTEXT: &str = "block clause";
         let token = self.next_non_space();
         let name = self.template_name(&token, CONTEXT)?;

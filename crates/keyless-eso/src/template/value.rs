@@ -13,7 +13,15 @@
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Deref;
 use std::sync::Arc;
+
+/// The deepest nesting of lists and maps a template may build or read (`list (list ...)`,
+/// `dict "k" (dict ...)`, `fromJson`, `fromYaml`): going deeper is a
+/// [`Limit`](super::TemplateErrorKind::Limit) error. Go has no such limit; printing,
+/// comparing, serialising and dropping a value recurse once per level, so the limit is what
+/// keeps a hostile template from exhausting the stack.
+pub const MAX_VALUE_DEPTH: usize = 100;
 
 /// An immutable Go string: a cheaply clonable sequence of bytes, usually but not necessarily
 /// UTF-8.
@@ -98,6 +106,201 @@ impl fmt::Debug for GoString {
     }
 }
 
+/// A Go `[]interface {}`: shared, immutable elements, with the nesting depth they reach
+/// computed once when the list is built (so limits on nesting cost nothing to check).
+///
+/// Dereferences to the element slice.
+#[derive(Clone)]
+pub struct GoList {
+    items: Arc<Vec<Value>>,
+    depth: usize,
+}
+
+impl GoList {
+    /// A list of `items`.
+    #[must_use]
+    pub fn new(items: Vec<Value>) -> Self {
+        let depth = nested_depth(items.iter());
+        Self {
+            items: Arc::new(items),
+            depth,
+        }
+    }
+
+    /// The elements.
+    #[must_use]
+    pub fn as_slice(&self) -> &[Value] {
+        &self.items
+    }
+
+    /// How deeply lists and maps nest in this list, counting itself: 1 for a list of scalars.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Whether both share the same elements (Go: the same backing array and length).
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.items, &other.items)
+    }
+}
+
+impl Default for GoList {
+    fn default() -> Self {
+        Self::new(Vec::new())
+    }
+}
+
+impl Deref for GoList {
+    type Target = [Value];
+
+    fn deref(&self) -> &[Value] {
+        &self.items
+    }
+}
+
+impl PartialEq for GoList {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl From<Vec<Value>> for GoList {
+    fn from(items: Vec<Value>) -> Self {
+        Self::new(items)
+    }
+}
+
+impl fmt::Debug for GoList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items.iter()).finish()
+    }
+}
+
+/// A Go `map[string]interface {}`: shared, immutable entries sorted by key, with the nesting
+/// depth they reach computed once when the map is built.
+///
+/// Dereferences to the entry map.
+#[derive(Clone)]
+pub struct GoMap {
+    entries: Arc<BTreeMap<GoString, Value>>,
+    depth: usize,
+}
+
+impl GoMap {
+    /// A map of `entries`.
+    #[must_use]
+    pub fn new(entries: BTreeMap<GoString, Value>) -> Self {
+        let depth = nested_depth(entries.values());
+        Self {
+            entries: Arc::new(entries),
+            depth,
+        }
+    }
+
+    /// The entries.
+    #[must_use]
+    pub fn as_map(&self) -> &BTreeMap<GoString, Value> {
+        &self.entries
+    }
+
+    /// How deeply lists and maps nest in this map, counting itself: 1 for a map of scalars.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Whether both share the same entries (Go: the same map).
+    pub(crate) fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.entries, &other.entries)
+    }
+}
+
+impl Default for GoMap {
+    fn default() -> Self {
+        Self::new(BTreeMap::new())
+    }
+}
+
+impl Deref for GoMap {
+    type Target = BTreeMap<GoString, Value>;
+
+    fn deref(&self) -> &BTreeMap<GoString, Value> {
+        &self.entries
+    }
+}
+
+impl PartialEq for GoMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl From<BTreeMap<GoString, Value>> for GoMap {
+    fn from(entries: BTreeMap<GoString, Value>) -> Self {
+        Self::new(entries)
+    }
+}
+
+/// Keys are shown (they are Secret key names); values keep [`Value`]'s redaction.
+impl fmt::Debug for GoMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(
+                self.entries
+                    .iter()
+                    .map(|(key, value)| (key.to_string_lossy(), value)),
+            )
+            .finish()
+    }
+}
+
+/// The depth of a collection holding `items`: one more than the deepest item.
+fn nested_depth<'a>(items: impl Iterator<Item = &'a Value>) -> usize {
+    items.map(Value::depth).max().unwrap_or(0).saturating_add(1)
+}
+
+/// A value operation stopped at a resource limit (a [`Limit`](super::TemplateErrorKind::Limit)
+/// error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exceeded {
+    /// The result would be larger than this many bytes.
+    Size(usize),
+    /// The value would nest deeper than [`MAX_VALUE_DEPTH`].
+    Depth,
+}
+
+impl fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Size(limit) => write!(f, "result exceeds the limit of {limit} bytes"),
+            Self::Depth => write!(
+                f,
+                "value nests deeper than the limit of {MAX_VALUE_DEPTH} levels"
+            ),
+        }
+    }
+}
+
+impl Exceeded {
+    /// The same failure reported against `limit`, for a check made against the part of the
+    /// limit that was left.
+    pub(crate) fn against(self, limit: usize) -> Self {
+        match self {
+            Self::Size(_) => Self::Size(limit),
+            Self::Depth => Self::Depth,
+        }
+    }
+}
+
+/// `Err(Exceeded::Depth)` when `value` nests deeper than [`MAX_VALUE_DEPTH`].
+pub(crate) fn check_depth(value: &Value) -> Result<(), Exceeded> {
+    if value.depth() > MAX_VALUE_DEPTH {
+        return Err(Exceeded::Depth);
+    }
+    Ok(())
+}
+
 /// A value as a Go template sees it, tagged with its Go type.
 ///
 /// Maps and lists are shared, immutable and cheap to clone. `Debug` never shows the content of
@@ -122,9 +325,9 @@ pub enum Value {
     /// `map[string]string`: ESO's data map `.` and the result of `split`.
     StrMap(Arc<BTreeMap<GoString, GoString>>),
     /// `map[string]interface {}`: `dict`, and objects read by `fromJson`/`fromYaml`.
-    Map(Arc<BTreeMap<GoString, Self>>),
+    Map(GoMap),
     /// `[]interface {}`: `list`, `uniq`, `pluck`, and arrays read by `fromJson`.
-    List(Arc<Vec<Self>>),
+    List(GoList),
     /// `[]string`: `splitList`, `keys`, `sortAlpha`.
     StrList(Arc<Vec<GoString>>),
 }
@@ -162,15 +365,29 @@ impl Value {
     }
 
     /// A `map[string]interface {}` value.
+    ///
+    /// Nothing limits the depth of a value built here, but a template can neither print,
+    /// compare, serialise nor nest further a value deeper than [`MAX_VALUE_DEPTH`].
     #[must_use]
     pub fn map(entries: BTreeMap<GoString, Self>) -> Self {
-        Self::Map(Arc::new(entries))
+        Self::Map(GoMap::new(entries))
     }
 
-    /// A `[]interface {}` value.
+    /// A `[]interface {}` value (see [`Value::map`] about depth).
     #[must_use]
     pub fn list(items: Vec<Self>) -> Self {
-        Self::List(Arc::new(items))
+        Self::List(GoList::new(items))
+    }
+
+    /// How deeply lists and maps nest: 0 for a scalar, 1 for a collection of scalars.
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        match self {
+            Self::List(items) => items.depth(),
+            Self::Map(map) => map.depth(),
+            Self::StrList(_) | Self::StrMap(_) => 1,
+            _ => 0,
+        }
     }
 
     /// The Go type name as `reflect.Type.String()` prints it, or `None` for untyped nil.
@@ -276,14 +493,8 @@ impl fmt::Debug for Value {
                         .map(|(key, value)| (key.to_string_lossy(), value)),
                 )
                 .finish(),
-            Self::Map(map) => f
-                .debug_map()
-                .entries(
-                    map.iter()
-                        .map(|(key, value)| (key.to_string_lossy(), value)),
-                )
-                .finish(),
-            Self::List(items) => f.debug_list().entries(items.iter()).finish(),
+            Self::Map(map) => map.fmt(f),
+            Self::List(items) => items.fmt(f),
             Self::StrList(items) => f.debug_list().entries(items.iter()).finish(),
         }
     }
@@ -304,13 +515,27 @@ mod tests {
     #[test]
     fn go_type_names_match_reflect() {
         assert_eq!(
-            Value::Map(Arc::default()).go_type(),
+            Value::Map(GoMap::default()).go_type(),
             Some("map[string]interface {}")
         );
         assert_eq!(
-            Value::List(Arc::default()).go_type(),
+            Value::List(GoList::default()).go_type(),
             Some("[]interface {}")
         );
         assert_eq!(Value::Nil.go_type(), None);
+    }
+
+    #[test]
+    fn depth_is_counted_when_a_collection_is_built() {
+        let scalar = Value::from("x");
+        assert_eq!(scalar.depth(), 0);
+        let inner = Value::list(vec![scalar, Value::list(Vec::new())]);
+        assert_eq!(inner.depth(), 2);
+        let outer = Value::map(BTreeMap::from([
+            (GoString::from("a"), inner.clone()),
+            (GoString::from("b"), Value::Int(1)),
+        ]));
+        assert_eq!(outer.depth(), 3);
+        assert_eq!(Value::list(vec![outer, inner]).depth(), 4);
     }
 }

@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -24,7 +23,7 @@ use super::gofmt::format_float;
 use super::json::format_json_float;
 use super::strconv::{self, FloatParse};
 use super::unicode::{is_digit, is_letter};
-use super::value::{GoString, Value};
+use super::value::{Exceeded, GoString, Value, check_depth};
 
 /// A node of the document yaml.v2 writes.
 enum Node {
@@ -37,46 +36,96 @@ enum Node {
     Map(Vec<(String, Self)>),
 }
 
-/// `sigs.k8s.io/yaml.Marshal`; `None` where it fails (NaN or infinite numbers).
-pub(crate) fn marshal(value: &Value) -> Option<Vec<u8>> {
-    let node = to_node(value)?;
-    let mut emitter = Emitter::new();
+/// Why `toYaml` gave no text.
+#[derive(Debug)]
+pub(crate) enum MarshalError {
+    /// NaN or an infinite number (`sigs.k8s.io/yaml.Marshal` fails).
+    Unsupported,
+    /// The text would pass the byte limit, or the value nests too deeply.
+    Exceeded(Exceeded),
+}
+
+/// `sigs.k8s.io/yaml.Marshal`, in at most `limit` bytes.
+pub(crate) fn marshal(value: &Value, limit: usize) -> Result<Vec<u8>, MarshalError> {
+    // Conversion and emission recurse once per level.
+    check_depth(value).map_err(MarshalError::Exceeded)?;
+    // Every string of the value is written out whole (or longer, quoted), and every node
+    // takes at least a byte: a value whose strings and nodes pass the limit cannot fit, and
+    // is refused before it is copied (values sharing elements can be far larger than the
+    // memory they occupy).
+    let mut budget = limit;
+    let node = to_node(value, &mut budget)?;
+    let mut emitter = Emitter::new(limit);
     emitter.emit_node(&node, false, false);
     emitter.write_indent();
-    Some(emitter.out)
+    if emitter.full() {
+        return Err(MarshalError::Exceeded(Exceeded::Size(limit)));
+    }
+    Ok(emitter.out)
 }
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Takes `cost` from the conversion budget of [`marshal`].
+fn spend(budget: &mut usize, cost: usize, limit: usize) -> Result<(), MarshalError> {
+    *budget = budget
+        .checked_sub(cost)
+        .ok_or(MarshalError::Exceeded(Exceeded::Size(limit)))?;
+    Ok(())
+}
+
+/// A string node, paid for from the budget.
+fn string_node(bytes: &[u8], budget: &mut usize, limit: usize) -> Result<String, MarshalError> {
+    spend(budget, bytes.len().saturating_add(1), limit)?;
+    Ok(lossy(bytes))
+}
+
 /// The value as yaml.v2 sees it after the JSON round trip.
-fn to_node(value: &Value) -> Option<Node> {
-    Some(match value {
+fn to_node(value: &Value, budget: &mut usize) -> Result<Node, MarshalError> {
+    let limit = *budget;
+    to_node_within(value, budget, limit)
+}
+
+fn to_node_within(value: &Value, budget: &mut usize, limit: usize) -> Result<Node, MarshalError> {
+    spend(budget, 1, limit)?;
+    Ok(match value {
         Value::Nil => Node::Null,
         Value::Bool(flag) => Node::Bool(*flag),
         Value::Int(number) | Value::Int64(number) => Node::Number(yaml_number(&number.to_string())),
         Value::Uint8(byte) => Node::Number(byte.to_string()),
-        Value::Float(number) => Node::Number(yaml_number(&format_json_float(*number).ok()?)),
-        Value::String(text) => Node::Str(lossy(text.as_bytes())),
-        Value::StrMap(map) => Node::Map(sorted(
-            map.iter()
-                .map(|(key, item)| (lossy(key.as_bytes()), Node::Str(lossy(item.as_bytes()))))
-                .collect(),
+        Value::Float(number) => Node::Number(yaml_number(
+            &format_json_float(*number).map_err(|_| MarshalError::Unsupported)?,
         )),
-        Value::Map(map) => {
+        Value::String(text) => Node::Str(string_node(text.as_bytes(), budget, limit)?),
+        Value::StrMap(map) => {
             let mut entries = Vec::with_capacity(map.len());
             for (key, item) in map.iter() {
-                entries.push((lossy(key.as_bytes()), to_node(item)?));
+                let key = string_node(key.as_bytes(), budget, limit)?;
+                entries.push((key, Node::Str(string_node(item.as_bytes(), budget, limit)?)));
             }
             Node::Map(sorted(entries))
         }
-        Value::List(items) => Node::Seq(items.iter().map(to_node).collect::<Option<Vec<_>>>()?),
+        Value::Map(map) => {
+            let mut entries = Vec::with_capacity(map.len());
+            for (key, item) in map.iter() {
+                let key = string_node(key.as_bytes(), budget, limit)?;
+                entries.push((key, to_node_within(item, budget, limit)?));
+            }
+            Node::Map(sorted(entries))
+        }
+        Value::List(items) => Node::Seq(
+            items
+                .iter()
+                .map(|item| to_node_within(item, budget, limit))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
         Value::StrList(items) => Node::Seq(
             items
                 .iter()
-                .map(|item| Node::Str(lossy(item.as_bytes())))
-                .collect(),
+                .map(|item| Ok(Node::Str(string_node(item.as_bytes(), budget, limit)?)))
+                .collect::<Result<Vec<_>, MarshalError>>()?,
         ),
     })
 }
@@ -536,6 +585,11 @@ fn is_base60_float(text: &str) -> bool {
 /// The emitter state of libyaml that matters for block documents.
 struct Emitter {
     out: Vec<u8>,
+    /// Past this many bytes the emitter stops writing ([`marshal`] then fails): indentation
+    /// can make the text much larger than the strings it holds.
+    limit: usize,
+    /// Set when a scalar was left out because it could not fit.
+    exceeded: bool,
     column: usize,
     indent: i64,
     indents: Vec<i64>,
@@ -549,9 +603,11 @@ const BEST_INDENT: i64 = 2;
 const BEST_WIDTH: usize = 80;
 
 impl Emitter {
-    fn new() -> Self {
+    fn new(limit: usize) -> Self {
         Self {
             out: Vec::new(),
+            limit,
+            exceeded: false,
             column: 0,
             indent: -1,
             indents: Vec::new(),
@@ -620,7 +676,16 @@ impl Emitter {
         self.indention = self.indention && is_indention;
     }
 
+    /// Whether the text has passed the limit (checked before each node, each scalar and each
+    /// line, so it passes it by at most one scalar's escaping).
+    fn full(&self) -> bool {
+        self.exceeded || self.out.len() > self.limit
+    }
+
     fn write_indent(&mut self) {
+        if self.full() {
+            return;
+        }
         let indent = usize::try_from(self.indent.max(0)).unwrap_or(0);
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
@@ -633,6 +698,9 @@ impl Emitter {
     }
 
     fn emit_node(&mut self, node: &Node, mapping: bool, simple_key: bool) {
+        if self.full() {
+            return;
+        }
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
         match node {
@@ -689,6 +757,10 @@ impl Emitter {
     /// libyaml's `yaml_emitter_select_scalar_style` and `emit_scalar`.
     fn emit_scalar(&mut self, text: &str, requested: Style) {
         let value = text.as_bytes();
+        if self.out.len().saturating_add(value.len()) > self.limit {
+            self.exceeded = true;
+            return;
+        }
         let analysis = analyze(value);
         let mut style = requested;
         if self.simple_key_context && analysis.multiline {
@@ -1144,19 +1216,19 @@ fn to_value(parsed: Parsed) -> Result<Value, String> {
             Value::Float(number)
         }
         Parsed::Str(text) => Value::string(text),
-        Parsed::Seq(items) => Value::List(Arc::new(
+        Parsed::Seq(items) => Value::list(
             items
                 .into_iter()
                 .map(to_value)
                 .collect::<Result<Vec<_>, _>>()?,
-        )),
+        ),
         Parsed::Map(entries) => {
             let mut map = BTreeMap::new();
             for (key, item) in entries {
                 let name = key_string(&key)?;
                 map.insert(GoString::from(name), to_value(item)?);
             }
-            Value::Map(Arc::new(map))
+            Value::map(map)
         }
     })
 }
@@ -1202,7 +1274,7 @@ pub(crate) fn unmarshal_to_map(input: &[u8]) -> Value {
     if let Err(message) = parse_into(input, &mut map) {
         map.insert(GoString::from("Error"), Value::string(message));
     }
-    Value::Map(Arc::new(map))
+    Value::map(map)
 }
 
 fn parse_into(input: &[u8], map: &mut BTreeMap<GoString, Value>) -> Result<(), String> {
@@ -1248,7 +1320,7 @@ mod tests {
     use super::*;
 
     fn to_yaml(value: &Value) -> String {
-        String::from_utf8(marshal(value).expect("marshals")).expect("UTF-8")
+        String::from_utf8(marshal(value, usize::MAX).expect("marshals")).expect("UTF-8")
     }
 
     #[test]
@@ -1274,6 +1346,28 @@ mod tests {
             to_yaml(&value),
             "empty: \"\"\nlist:\n- 1\n- x\ntext: |\n  a\n  b\n\"yes\": \"yes\"\n"
         );
+    }
+
+    #[test]
+    fn emission_stops_at_the_byte_limit() {
+        let value = Value::list(vec![Value::from("abc"), Value::from("def")]);
+        let text = to_yaml(&value);
+        assert_eq!(text, "- abc\n- def\n");
+        assert!(marshal(&value, text.len()).is_ok());
+        for limit in [text.len() - 1, 5, 0] {
+            assert!(matches!(
+                marshal(&value, limit),
+                Err(MarshalError::Exceeded(Exceeded::Size(_)))
+            ));
+        }
+        let mut deep = Value::Nil;
+        for _ in 0..=crate::template::value::MAX_VALUE_DEPTH {
+            deep = Value::list(vec![deep]);
+        }
+        assert!(matches!(
+            marshal(&deep, usize::MAX),
+            Err(MarshalError::Exceeded(Exceeded::Depth))
+        ));
     }
 
     #[test]

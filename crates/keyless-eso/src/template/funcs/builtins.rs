@@ -2,7 +2,7 @@
 //! `printf`, `println`, `html`, `js`, `urlquery`, `call` and the comparisons.
 //! (`slice` is sprig's, which replaces the builtin of the same name.)
 
-use super::{CallContext, FnError, FuncDef};
+use super::{Bounded, CallContext, FnError, FuncDef};
 use crate::template::error::Message;
 use crate::template::exec::truth;
 use crate::template::gofmt::{decode_rune, sprint, sprint_value, sprintf, sprintln};
@@ -50,7 +50,8 @@ const fn builtin(
 
 type Result = std::result::Result<Rv, FnError>;
 
-fn string_result(bytes: Vec<u8>) -> Result {
+fn string_result(context: &CallContext<'_>, bytes: Vec<u8>) -> Result {
+    context.ensure_size(bytes.len())?;
     Ok(Rv::new(Value::String(GoString::from(bytes))))
 }
 
@@ -103,7 +104,10 @@ fn index_arg(index: &Rv, cap: usize) -> std::result::Result<usize, FnError> {
     };
     match usize::try_from(position) {
         Ok(position) if position <= cap => Ok(position),
-        _ => Err(FnError::new(format!("index out of range: {position}"))),
+        // The index may be computed from a secret (`index $list (atoi .pin)`).
+        _ => Err(FnError::with_message(
+            Message::plain("index out of range: ").sensitive(position.to_string()),
+        )),
     }
 }
 
@@ -183,32 +187,35 @@ fn values(args: &[Rv]) -> Vec<Value> {
     args.iter().map(|arg| arg.value.clone()).collect()
 }
 
-fn print(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    string_result(sprint(&values(args)))
+fn print(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let printed = sprint(&values(args), context.max_bytes())?;
+    string_result(context, printed)
 }
 
-fn printf(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn printf(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let Some((format, rest)) = args.split_first() else {
-        return string_result(Vec::new());
+        return string_result(context, Vec::new());
     };
     let format = match &format.value {
-        Value::String(text) => text.as_bytes().to_vec(),
-        _ => Vec::new(),
+        Value::String(text) => text.as_bytes(),
+        _ => &[],
     };
-    string_result(sprintf(&format, &values(rest)))
+    let printed = sprintf(format, &values(rest), context.max_bytes())?;
+    string_result(context, printed)
 }
 
-fn println(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    string_result(sprintln(&values(args)))
+fn println(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let printed = sprintln(&values(args), context.max_bytes())?;
+    string_result(context, printed)
 }
 
 /// Go's `evalArgs`: one string argument as is, otherwise `Sprint` of the printable values
 /// (a nil argument prints as `<no value>`).
-fn eval_args(args: &[Rv]) -> Vec<u8> {
+fn eval_args(context: &CallContext<'_>, args: &[Rv]) -> std::result::Result<Vec<u8>, FnError> {
     if let [single] = args
         && let Value::String(text) = &single.value
     {
-        return text.as_bytes().to_vec();
+        return Ok(text.as_bytes().to_vec());
     }
     let printable: Vec<Value> = args
         .iter()
@@ -217,71 +224,73 @@ fn eval_args(args: &[Rv]) -> Vec<u8> {
             other => other.clone(),
         })
         .collect();
-    sprint(&printable)
+    Ok(sprint(&printable, context.max_bytes())?)
 }
 
-fn html(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let text = eval_args(args);
-    let mut out = Vec::with_capacity(text.len());
+fn html(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = eval_args(context, args)?;
+    let mut out = Bounded::at_least(context, text.len())?;
     for byte in text {
         match byte {
-            0 => out.extend_from_slice("\u{FFFD}".as_bytes()),
-            b'"' => out.extend_from_slice(b"&#34;"),
-            b'\'' => out.extend_from_slice(b"&#39;"),
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            other => out.push(other),
+            0 => out.push("\u{FFFD}".as_bytes())?,
+            b'"' => out.push(b"&#34;")?,
+            b'\'' => out.push(b"&#39;")?,
+            b'&' => out.push(b"&amp;")?,
+            b'<' => out.push(b"&lt;")?,
+            b'>' => out.push(b"&gt;")?,
+            other => out.push(&[other])?,
         }
     }
-    string_result(out)
+    string_result(context, out.into_bytes())
 }
 
-fn js(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let text = eval_args(args);
-    let mut out = Vec::with_capacity(text.len());
+fn js(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = eval_args(context, args)?;
+    let mut out = Bounded::at_least(context, text.len())?;
     let mut index = 0;
     while index < text.len() {
         let byte = text[index];
         if byte < 0x80 {
             match byte {
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\'' => out.extend_from_slice(b"\\'"),
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'<' => out.extend_from_slice(b"\\u003C"),
-                b'>' => out.extend_from_slice(b"\\u003E"),
-                b'&' => out.extend_from_slice(b"\\u0026"),
-                b'=' => out.extend_from_slice(b"\\u003D"),
+                b'\\' => out.push(b"\\\\")?,
+                b'\'' => out.push(b"\\'")?,
+                b'"' => out.push(b"\\\"")?,
+                b'<' => out.push(b"\\u003C")?,
+                b'>' => out.push(b"\\u003E")?,
+                b'&' => out.push(b"\\u0026")?,
+                b'=' => out.push(b"\\u003D")?,
                 control if control < b' ' => {
-                    out.extend_from_slice(format!("\\u00{control:02X}").as_bytes());
+                    out.push(format!("\\u00{control:02X}").as_bytes())?;
                 }
-                plain => out.push(plain),
+                plain => out.push(&[plain])?,
             }
             index += 1;
             continue;
         }
         let (rune, width) = decode_rune(&text[index..]);
         if is_print(rune) {
-            out.extend_from_slice(&text[index..index + width]);
+            out.push(&text[index..index + width])?;
         } else {
-            out.extend_from_slice(format!("\\u{:04X}", u32::from(rune)).as_bytes());
+            out.push(format!("\\u{:04X}", u32::from(rune)).as_bytes())?;
         }
         index += width;
     }
-    string_result(out)
+    string_result(context, out.into_bytes())
 }
 
-fn urlquery(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let text = eval_args(args);
-    let mut out = Vec::with_capacity(text.len());
+fn urlquery(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let text = eval_args(context, args)?;
+    let mut out = Bounded::at_least(context, text.len())?;
     for byte in text {
         match byte {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte),
-            b' ' => out.push(b'+'),
-            other => out.extend_from_slice(format!("%{other:02X}").as_bytes()),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(&[byte])?;
+            }
+            b' ' => out.push(b"+")?,
+            other => out.push(format!("%{other:02X}").as_bytes())?,
         }
     }
-    string_result(out)
+    string_result(context, out.into_bytes())
 }
 
 fn call(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -344,15 +353,17 @@ fn is_nil(value: &Value) -> bool {
 }
 
 /// `%s` of a value, for Go's "non-comparable" messages.
-fn shown_with_s(value: &Value) -> String {
-    String::from_utf8_lossy(&sprintf(b"%s", std::slice::from_ref(value))).into_owned()
+fn shown_with_s(value: &Value, limit: usize) -> std::result::Result<String, FnError> {
+    let shown = sprintf(b"%s", std::slice::from_ref(value), limit)?;
+    Ok(String::from_utf8_lossy(&shown).into_owned())
 }
 
-fn shown_with_v(value: &Value) -> String {
-    String::from_utf8_lossy(&sprint_value(value)).into_owned()
+fn shown_with_v(value: &Value, limit: usize) -> std::result::Result<String, FnError> {
+    Ok(String::from_utf8_lossy(&sprint_value(value, limit)?).into_owned())
 }
 
-fn equal(first: &Value, other: &Value) -> std::result::Result<bool, FnError> {
+/// Go's `eq` for one pair; `limit` bounds the values printed into its error messages.
+fn equal(first: &Value, other: &Value, limit: usize) -> std::result::Result<bool, FnError> {
     let first_kind = basic_kind(first);
     let other_kind = basic_kind(other);
     if first_kind != other_kind {
@@ -372,13 +383,13 @@ fn equal(first: &Value, other: &Value) -> std::result::Result<bool, FnError> {
             if !same_kind && !is_nil(first) && !is_nil(other) {
                 return Err(FnError::with_message(
                     Message::plain("non-comparable types ")
-                        .sensitive(shown_with_s(first))
+                        .sensitive(shown_with_s(first, limit)?)
                         .text(format!(
                             ": {}, {}: ",
                             first.go_type().unwrap_or("<nil>"),
                             other.go_type().unwrap_or("<nil>")
                         ))
-                        .sensitive(shown_with_v(other)),
+                        .sensitive(shown_with_v(other, limit)?),
                 ));
             }
             if is_nil(first) || is_nil(other) {
@@ -387,7 +398,7 @@ fn equal(first: &Value, other: &Value) -> std::result::Result<bool, FnError> {
                 // Maps and slices are not comparable in Go.
                 return Err(FnError::with_message(
                     Message::plain("non-comparable type ")
-                        .sensitive(shown_with_s(other))
+                        .sensitive(shown_with_s(other, limit)?)
                         .text(format!(": {}", other.go_type().unwrap_or("<nil>"))),
                 ));
             }
@@ -395,7 +406,7 @@ fn equal(first: &Value, other: &Value) -> std::result::Result<bool, FnError> {
     })
 }
 
-fn eq(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn eq(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let Some((first, others)) = args.split_first() else {
         return Err(FnError::new("missing argument for comparison"));
     };
@@ -404,7 +415,11 @@ fn eq(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     }
     let first = first.clone().unboxed();
     for other in others {
-        if equal(&first.value, &other.clone().unboxed().value)? {
+        if equal(
+            &first.value,
+            &other.clone().unboxed().value,
+            context.max_bytes(),
+        )? {
             return bool_result(true);
         }
     }
@@ -450,9 +465,9 @@ fn less(first: &Value, second: &Value) -> std::result::Result<bool, FnError> {
     }
 }
 
-fn ne(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn ne(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let (first, second) = pair(args);
-    bool_result(!equal(&first, &second)?)
+    bool_result(!equal(&first, &second, context.max_bytes())?)
 }
 
 fn lt(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -460,21 +475,25 @@ fn lt(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     bool_result(less(&first, &second)?)
 }
 
-fn less_or_equal(first: &Value, second: &Value) -> std::result::Result<bool, FnError> {
+fn less_or_equal(
+    first: &Value,
+    second: &Value,
+    limit: usize,
+) -> std::result::Result<bool, FnError> {
     if less(first, second)? {
         return Ok(true);
     }
-    equal(first, second)
+    equal(first, second, limit)
 }
 
-fn le(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn le(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let (first, second) = pair(args);
-    bool_result(less_or_equal(&first, &second)?)
+    bool_result(less_or_equal(&first, &second, context.max_bytes())?)
 }
 
-fn gt(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn gt(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let (first, second) = pair(args);
-    bool_result(!less_or_equal(&first, &second)?)
+    bool_result(!less_or_equal(&first, &second, context.max_bytes())?)
 }
 
 fn ge(_: &mut CallContext<'_>, args: &[Rv]) -> Result {

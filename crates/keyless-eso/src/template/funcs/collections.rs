@@ -6,15 +6,15 @@
 //! is rejected by Go's argument check before they run (`get . "x"` fails); they work on `dict`
 //! and `fromJson` results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::numeric::to_int;
 use super::strings::{bytes_arg, strslice};
-use super::{CallContext, FnError, FuncDef, sprig};
+use super::{CallContext, FnError, FuncDef, nested_result, sprig};
 use crate::template::gofmt::strval;
 use crate::template::reflect::{Rv, Ty};
-use crate::template::value::{GoString, Value};
+use crate::template::value::{GoMap, GoString, Value, check_depth};
 
 const A: Ty = Ty::Any;
 
@@ -71,21 +71,27 @@ fn ternary(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn list(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    Ok(Rv::new(Value::list(
+    nested_result(Value::list(
         args.iter().map(|arg| arg.value.clone()).collect(),
-    )))
+    ))
 }
 
-fn dict(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn dict(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let mut map = BTreeMap::new();
+    // Keys that are not strings are printed, in at most the byte limit altogether.
+    let mut room = context.max_bytes();
     for pair in args.chunks(2) {
-        let key = strval(&pair[0].value);
+        let key = strval(&pair[0].value, room)
+            .map_err(|exceeded| exceeded.against(context.max_bytes()))?;
+        if !matches!(pair[0].value, Value::String(_)) {
+            room -= key.len();
+        }
         let value = pair
             .get(1)
             .map_or_else(|| Value::from(""), |item| item.value.clone());
         map.insert(key, value);
     }
-    Ok(Rv::new(Value::map(map)))
+    nested_result(Value::map(map))
 }
 
 /// A Go type assertion `value.(T)` that panics with the runtime's message.
@@ -135,10 +141,10 @@ fn dig(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     Ok(Rv::boxed(fallback.value.clone()))
 }
 
-fn dict_arg(args: &[Rv], index: usize) -> Arc<BTreeMap<GoString, Value>> {
+fn dict_arg(args: &[Rv], index: usize) -> GoMap {
     match value_arg(args, index) {
-        Value::Map(map) => Arc::clone(map),
-        _ => Arc::default(),
+        Value::Map(map) => map.clone(),
+        _ => GoMap::default(),
     }
 }
 
@@ -181,7 +187,7 @@ fn pluck(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 fn slice_elements(value: &Value, function: &str) -> std::result::Result<Vec<Value>, FnError> {
     match value {
         Value::Nil => Err(FnError::new(NIL_DEREFERENCE)),
-        Value::List(items) => Ok(items.as_ref().clone()),
+        Value::List(items) => Ok(items.to_vec()),
         Value::StrList(items) => Ok(items.iter().cloned().map(Value::String).collect()),
         other => Err(FnError::new(format!(
             "Cannot find {function} on type {}",
@@ -190,22 +196,126 @@ fn slice_elements(value: &Value, function: &str) -> std::result::Result<Vec<Valu
     }
 }
 
-fn uniq(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+/// A scalar as a hashable key: equal keys exactly when Go's `reflect.DeepEqual` holds.
+#[derive(PartialEq, Eq, Hash)]
+enum ScalarKey {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Int64(i64),
+    Uint8(u8),
+    /// The bits of a float, with -0 as 0 (they compare equal).
+    Float(u64),
+    String(GoString),
+}
+
+/// `Some(key)` for a scalar, `Some(None)` for NaN (equal to nothing, not even itself), `None`
+/// for a list or map.
+fn scalar_key(value: &Value) -> Option<Option<ScalarKey>> {
+    Some(Some(match value {
+        Value::Nil => ScalarKey::Nil,
+        Value::Bool(flag) => ScalarKey::Bool(*flag),
+        Value::Int(number) => ScalarKey::Int(*number),
+        Value::Int64(number) => ScalarKey::Int64(*number),
+        Value::Uint8(byte) => ScalarKey::Uint8(*byte),
+        Value::Float(number) if number.is_nan() => return Some(None),
+        Value::Float(number) => ScalarKey::Float(if *number == 0.0 { 0 } else { number.to_bits() }),
+        Value::String(text) => ScalarKey::String(text.clone()),
+        _ => return None,
+    }))
+}
+
+/// Go's `reflect.DeepEqual` for template values: same type and same content, NaN never equal
+/// to itself, and a list or map equal to itself without looking inside (Go compares the
+/// backing pointers first). Looking inside costs a step per element, so comparing values that
+/// share their elements (`$l = list $l $l`) stays within the step limit.
+fn deep_equal(
+    context: &mut CallContext<'_>,
+    first: &Value,
+    second: &Value,
+) -> std::result::Result<bool, FnError> {
+    match (first, second) {
+        (Value::List(one), Value::List(other)) => {
+            if one.same(other) {
+                return Ok(true);
+            }
+            context.charge(1 + one.len() as u64)?;
+            if one.len() != other.len() {
+                return Ok(false);
+            }
+            for (one, other) in one.iter().zip(other.iter()) {
+                if !deep_equal(context, one, other)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        (Value::Map(one), Value::Map(other)) => {
+            if one.same(other) {
+                return Ok(true);
+            }
+            context.charge(1 + one.len() as u64)?;
+            if one.len() != other.len() {
+                return Ok(false);
+            }
+            for ((one_key, one), (other_key, other)) in one.iter().zip(other.iter()) {
+                if one_key != other_key || !deep_equal(context, one, other)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        (Value::StrList(one), Value::StrList(other)) => {
+            context.charge(1 + one.len() as u64)?;
+            Ok(one == other)
+        }
+        (Value::StrMap(one), Value::StrMap(other)) => {
+            context.charge(1 + one.len() as u64)?;
+            Ok(one == other)
+        }
+        _ => Ok(first == second),
+    }
+}
+
+/// Sprig's `uniq` (first occurrences, compared with `reflect.DeepEqual`). Scalars are looked up
+/// by hash; Go compares every pair, which is quadratic.
+fn uniq(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let list = value_arg(args, 0);
+    check_depth(list)?;
     let mut unique: Vec<Value> = Vec::new();
-    for item in slice_elements(value_arg(args, 0), "uniq")? {
-        // Go's reflect.DeepEqual: same type and same content (NaN never equals itself).
-        if !unique.contains(&item) {
-            unique.push(item);
+    let mut seen = HashSet::new();
+    let mut collections: Vec<usize> = Vec::new();
+    for item in slice_elements(list, "uniq")? {
+        match scalar_key(&item) {
+            Some(Some(key)) => {
+                if seen.insert(key) {
+                    unique.push(item);
+                }
+            }
+            Some(None) => unique.push(item),
+            None => {
+                let mut found = false;
+                for &position in &collections {
+                    if deep_equal(context, &unique[position], &item)? {
+                        found = true;
+                        break;
+                    }
+                }
+                if !found {
+                    collections.push(unique.len());
+                    unique.push(item);
+                }
+            }
         }
     }
     Ok(Rv::new(Value::list(unique)))
 }
 
-fn sort_alpha(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn sort_alpha(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let value = value_arg(args, 0);
     let mut items = match value {
-        Value::List(_) | Value::StrList(_) => strslice(value),
-        other => vec![strval(other)],
+        Value::List(_) | Value::StrList(_) => strslice(value, context.max_bytes())?,
+        other => vec![strval(other, context.max_bytes())?],
     };
     items.sort();
     Ok(Rv::new(Value::StrList(Arc::new(items))))
@@ -260,11 +370,18 @@ fn last(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
     ))
 }
 
-fn has(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
+fn has(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    let needle = value_arg(args, 0);
     let haystack = value_arg(args, 1);
     if matches!(haystack, Value::Nil) {
         return Ok(Rv::new(Value::Bool(false)));
     }
-    let items = slice_elements(haystack, "has")?;
-    Ok(Rv::new(Value::Bool(items.contains(value_arg(args, 0)))))
+    check_depth(needle)?;
+    check_depth(haystack)?;
+    for item in slice_elements(haystack, "has")? {
+        if deep_equal(context, &item, needle)? {
+            return Ok(Rv::new(Value::Bool(true)));
+        }
+    }
+    Ok(Rv::new(Value::Bool(false)))
 }

@@ -5,9 +5,9 @@ use base64::Engine as _;
 use sha1::Digest as _;
 
 use super::{CallContext, FnError, FuncDef, sprig};
-use crate::template::json;
+use crate::template::json::{self, MarshalError, UnmarshalError};
 use crate::template::reflect::{Rv, Ty};
-use crate::template::value::Value;
+use crate::template::value::{Exceeded, Value};
 
 pub(crate) const FUNCS: &[FuncDef] = &[
     sprig("b64enc", &[Ty::String], None, b64enc),
@@ -259,28 +259,44 @@ fn any_arg(args: &[Rv]) -> &Value {
     args.first().map_or(&Value::Nil, |arg| &arg.value)
 }
 
-/// Errors are swallowed: the result is empty.
+/// Marshalling errors are swallowed (the result is empty); resource limits are not.
+fn swallowed(
+    result: std::result::Result<Vec<u8>, MarshalError>,
+) -> std::result::Result<Vec<u8>, FnError> {
+    match result {
+        Ok(encoded) => Ok(encoded),
+        Err(MarshalError::Unsupported(_)) => Ok(Vec::new()),
+        Err(MarshalError::Exceeded(exceeded)) => Err(exceeded.into()),
+    }
+}
+
 fn to_json(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let encoded = json::marshal(any_arg(args), true).unwrap_or_default();
+    let encoded = swallowed(json::marshal(any_arg(args), true, context.max_bytes()))?;
     string_result(context, encoded)
 }
 
 /// Errors panic in sprig, which Go reports as the call's error.
 fn to_raw_json(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    match json::marshal(any_arg(args), false) {
+    match json::marshal(any_arg(args), false, context.max_bytes()) {
         Ok(encoded) => string_result(context, encoded),
-        Err(error) => Err(FnError::new(error.0)),
+        Err(MarshalError::Unsupported(text)) => Err(FnError::new(text)),
+        Err(MarshalError::Exceeded(exceeded)) => Err(exceeded.into()),
     }
 }
 
 fn to_pretty_json(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let encoded = json::marshal_indent(any_arg(args)).unwrap_or_default();
+    let encoded = swallowed(json::marshal_indent(any_arg(args), context.max_bytes()))?;
     string_result(context, encoded)
 }
 
-/// Invalid JSON gives nil (the error is swallowed).
+/// Invalid JSON gives nil (the error is swallowed); a document nested deeper than
+/// [`MAX_VALUE_DEPTH`](crate::template::MAX_VALUE_DEPTH) is a limit error.
 fn from_json(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    Ok(Rv::boxed(json::unmarshal(text(args)).unwrap_or(Value::Nil)))
+    match json::unmarshal(text(args)) {
+        Ok(value) => Ok(Rv::boxed(value)),
+        Err(UnmarshalError::Invalid) => Ok(Rv::boxed(Value::Nil)),
+        Err(UnmarshalError::TooDeep) => Err(Exceeded::Depth.into()),
+    }
 }
 
 #[cfg(test)]

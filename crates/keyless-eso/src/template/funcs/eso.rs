@@ -4,7 +4,7 @@ use base64::Engine as _;
 
 use super::encoding::go_base64_decode;
 use super::strings::{bytes_arg, string_result};
-use super::{CallContext, FnError, FuncDef, sprig};
+use super::{CallContext, FnError, FuncDef, nested_result, sprig};
 use crate::template::gofmt::runes;
 use crate::template::reflect::{Rv, Ty};
 use crate::template::unicode::{to_lower, to_upper};
@@ -218,10 +218,18 @@ fn filter_pem(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     string_result(context, out)
 }
 
-/// ESO's `toYaml`: sigs.k8s.io/yaml's output without the final newline; empty on error.
+/// ESO's `toYaml`: sigs.k8s.io/yaml's output without the final newline; empty on error
+/// (but not past a resource limit).
 fn to_yaml(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let value = args.first().map_or(&Value::Nil, |arg| &arg.value);
-    let mut out = yaml::marshal(value).unwrap_or_default();
+    // One more byte for the final newline, which is dropped.
+    let mut out = match yaml::marshal(value, context.max_bytes().saturating_add(1)) {
+        Ok(out) => out,
+        Err(yaml::MarshalError::Unsupported) => Vec::new(),
+        Err(yaml::MarshalError::Exceeded(exceeded)) => {
+            return Err(exceeded.against(context.max_bytes()).into());
+        }
+    };
     if out.last() == Some(&b'\n') {
         out.pop();
     }
@@ -229,6 +237,7 @@ fn to_yaml(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 /// ESO's `fromYaml`: a `map[string]interface {}`, with any error text under the key `Error`.
+/// (serde-saphyr refuses documents nested deeper than 64 levels, below the value limit.)
 fn from_yaml(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    Ok(Rv::new(yaml::unmarshal_to_map(bytes_arg(args, 0))))
+    nested_result(yaml::unmarshal_to_map(bytes_arg(args, 0)))
 }

@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use super::Limits;
 use super::error::Message;
 use super::reflect::{Rv, Ty};
+use super::value::{Exceeded, Value, check_depth};
 
 mod builtins;
 mod collections;
@@ -41,6 +42,9 @@ pub(crate) type CallFn = fn(&mut CallContext<'_>, &[Rv]) -> Result<Rv, FnError>;
 /// What a function may consult while running.
 pub(crate) struct CallContext<'a> {
     pub(crate) limits: &'a Limits,
+    /// The execution's step counter, which functions doing work beyond a fixed amount per
+    /// call (deep comparisons) advance as they go.
+    pub(crate) steps: &'a mut u64,
 }
 
 impl CallContext<'_> {
@@ -54,6 +58,75 @@ impl CallContext<'_> {
         }
         Ok(())
     }
+
+    /// The byte budget of any string a function builds.
+    pub(crate) fn max_bytes(&self) -> usize {
+        self.limits.max_output_bytes
+    }
+
+    /// Counts `steps` evaluation steps of work done inside a function.
+    pub(crate) fn charge(&mut self, steps: u64) -> Result<(), FnError> {
+        *self.steps = self.steps.saturating_add(steps);
+        if *self.steps > self.limits.max_steps {
+            return Err(FnError::limit(format!(
+                "execution exceeded the limit of {} steps",
+                self.limits.max_steps
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A string a function builds piece by piece: fails as soon as it passes the byte limit,
+/// rather than after building all of it (escaping grows its input, and a call may join many
+/// large arguments).
+pub(crate) struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl Bounded {
+    /// An empty string that may grow to the limit.
+    pub(crate) fn new(context: &CallContext<'_>) -> Self {
+        Self {
+            bytes: Vec::new(),
+            limit: context.max_bytes(),
+        }
+    }
+
+    /// An empty string for a result at least `length` bytes long, checked up front.
+    pub(crate) fn at_least(context: &CallContext<'_>, length: usize) -> Result<Self, FnError> {
+        context.ensure_size(length)?;
+        Ok(Self {
+            bytes: Vec::with_capacity(length),
+            limit: context.max_bytes(),
+        })
+    }
+
+    /// Appends `bytes`, or fails if they do not fit.
+    pub(crate) fn push(&mut self, bytes: &[u8]) -> Result<(), FnError> {
+        if self.bytes.len().saturating_add(bytes.len()) > self.limit {
+            return Err(Exceeded::Size(self.limit).into());
+        }
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// The bytes left before the limit.
+    pub(crate) fn room(&self) -> usize {
+        self.limit.saturating_sub(self.bytes.len())
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+/// A function result that nests lists and maps: refused past
+/// [`MAX_VALUE_DEPTH`](super::value::MAX_VALUE_DEPTH).
+pub(crate) fn nested_result(value: Value) -> Result<Rv, FnError> {
+    check_depth(&value)?;
+    Ok(Rv::new(value))
 }
 
 /// A function failure: Go's error text (what `error calling NAME: ` is followed by).
@@ -86,6 +159,12 @@ impl FnError {
             message: Message::plain(text),
             limit: true,
         }
+    }
+}
+
+impl From<Exceeded> for FnError {
+    fn from(exceeded: Exceeded) -> Self {
+        Self::limit(exceeded.to_string())
     }
 }
 

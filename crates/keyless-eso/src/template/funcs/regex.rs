@@ -11,6 +11,7 @@ use regex::bytes::{NoExpand, Regex, RegexBuilder};
 
 use super::strings::{bytes_arg, string_result};
 use super::{CallContext, FnError, FuncDef, sprig};
+use crate::template::error::Message;
 use crate::template::gofmt::quote_bytes;
 use crate::template::reflect::{Rv, Ty};
 use crate::template::value::Value;
@@ -176,14 +177,17 @@ fn go_regexp_quote(pattern: &[u8]) -> String {
     }
 }
 
-/// Compiles like Go's `regexp.Compile`, failing with Go's message shape.
+/// Compiles like Go's `regexp.Compile`, failing with Go's message shape. The pattern is often
+/// runtime data (a value read from the store, or a value passed where the pattern belongs), so
+/// it is a sensitive part of the message; the reason is one of a few fixed texts.
 fn compile(pattern: &[u8]) -> std::result::Result<Regex, FnError> {
     let error = |reason: String| {
-        FnError::new(format!(
-            "regexp: Compile({}): error parsing regexp: {reason}: `{}`",
-            go_regexp_quote(pattern),
-            String::from_utf8_lossy(pattern)
-        ))
+        FnError::with_message(
+            Message::plain("regexp: Compile(")
+                .sensitive(go_regexp_quote(pattern))
+                .text(format!("): error parsing regexp: {reason}: "))
+                .sensitive(format!("`{}`", String::from_utf8_lossy(pattern))),
+        )
     };
     let text = std::str::from_utf8(pattern).map_err(|_| error("invalid UTF-8".to_owned()))?;
     let translated = translate(text).map_err(|PatternError(reason)| error(reason))?;
@@ -285,8 +289,12 @@ mod tests {
             panic!("an unclosed group must not compile");
         };
         assert_eq!(
+            error.message.full().as_deref(),
+            Some("regexp: Compile(`(`): error parsing regexp: missing closing ): `(`")
+        );
+        assert_eq!(
             error.message.public(),
-            "regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+            "regexp: Compile(<redacted>): error parsing regexp: missing closing ): <redacted>"
         );
     }
 }

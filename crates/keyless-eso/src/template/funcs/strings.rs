@@ -1,14 +1,14 @@
 //! String functions: Go's `strings` package as sprig exposes it (argument order switched so
 //! that the subject comes last and can be piped in).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use super::{CallContext, FnError, FuncDef, sprig};
+use super::{Bounded, CallContext, FnError, FuncDef, sprig};
 use crate::template::gofmt::{push_rune, quote_bytes, runes, sprint_value, strval};
 use crate::template::reflect::{Rv, Ty};
 use crate::template::unicode::{is_digit, is_letter, is_space, to_lower, to_title, to_upper};
-use crate::template::value::{GoString, Value};
+use crate::template::value::{Exceeded, GoString, Value};
 
 const S: Ty = Ty::String;
 
@@ -126,50 +126,80 @@ fn is_separator(rune: char) -> bool {
     is_space(rune)
 }
 
+/// The byte range left of `text` once leading and trailing runes for which `cut` holds are
+/// dropped, in one pass. Runes are decoded Go's way (each invalid byte is a U+FFFD of its own,
+/// passed with `valid == false`); decoding from either end gives the same runes, so one
+/// forward pass finds both ends.
+fn trimmed(text: &[u8], mut cut: impl FnMut(char, bool) -> bool) -> std::ops::Range<usize> {
+    let mut start = None;
+    let mut end = 0;
+    let mut offset = 0;
+    for (rune, width, valid) in runes(text) {
+        let dropped = cut(rune, valid);
+        if start.is_none() && !dropped {
+            start = Some(offset);
+        }
+        offset += width;
+        if !dropped {
+            end = offset;
+        }
+    }
+    match start {
+        Some(start) => start..end,
+        None => text.len()..text.len(),
+    }
+}
+
 /// Go's `strings.TrimSpace`.
 fn trim(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let text = bytes_arg(args, 0);
-    let mut start = 0;
-    let mut decoded: Vec<(char, usize, bool)> = runes(text).collect();
-    while let Some(&(rune, width, valid)) = decoded.first() {
-        if !valid || !is_space(rune) {
-            break;
+    let range = trimmed(text, |rune, valid| valid && is_space(rune));
+    string_result(context, text[range].to_vec())
+}
+
+/// The runes of a `strings.Trim` cutset, for constant-time membership tests.
+struct Cutset {
+    ascii: [bool; 128],
+    other: HashSet<char>,
+}
+
+impl Cutset {
+    /// Invalid UTF-8 in the cutset decodes to U+FFFD, which then matches invalid bytes and
+    /// U+FFFD in the text, as Go's `ContainsRune(cutset, RuneError)` does.
+    fn new(cutset: &[u8]) -> Self {
+        let mut set = Self {
+            ascii: [false; 128],
+            other: HashSet::new(),
+        };
+        for (rune, _, _) in runes(cutset) {
+            match usize::try_from(u32::from(rune)) {
+                Ok(code) if code < 128 => set.ascii[code] = true,
+                _ => {
+                    set.other.insert(rune);
+                }
+            }
         }
-        start += width;
-        decoded.remove(0);
+        set
     }
-    let mut end = text.len();
-    while let Some(&(rune, width, valid)) = decoded.last() {
-        if !valid || !is_space(rune) {
-            break;
+
+    fn contains(&self, rune: char) -> bool {
+        match usize::try_from(u32::from(rune)) {
+            Ok(code) if code < 128 => self.ascii[code],
+            _ => self.other.contains(&rune),
         }
-        end -= width;
-        decoded.pop();
     }
-    string_result(context, text[start..end.max(start)].to_vec())
 }
 
 /// Go's `strings.Trim(subject, cutset)`.
 fn trim_all(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let cutset: Vec<char> = runes(bytes_arg(args, 0)).map(|(rune, _, _)| rune).collect();
+    let cutset = bytes_arg(args, 0);
     let text = bytes_arg(args, 1);
     if text.is_empty() || cutset.is_empty() {
         return string_result(context, text.to_vec());
     }
-    let decoded: Vec<(char, usize, bool)> = runes(text).collect();
-    let mut start_index = 0;
-    let mut start = 0;
-    while start_index < decoded.len() && cutset.contains(&decoded[start_index].0) {
-        start += decoded[start_index].1;
-        start_index += 1;
-    }
-    let mut end_index = decoded.len();
-    let mut end = text.len();
-    while end_index > start_index && cutset.contains(&decoded[end_index - 1].0) {
-        end -= decoded[end_index - 1].1;
-        end_index -= 1;
-    }
-    string_result(context, text[start..end].to_vec())
+    let cutset = Cutset::new(cutset);
+    let range = trimmed(text, |rune, _| cutset.contains(rune));
+    string_result(context, text[range].to_vec())
 }
 
 fn trim_prefix(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -184,11 +214,50 @@ fn trim_suffix(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     string_result(context, text.strip_suffix(suffix).unwrap_or(text).to_vec())
 }
 
+/// Calls `visit` with the offset of each occurrence of a non-empty `needle` in `text`,
+/// leftmost first and without overlap (Go's `strings.Index` loop), until it returns false.
+/// Knuth-Morris-Pratt keeps this linear in both lengths; comparing the needle at every offset
+/// takes time proportional to their product, hours for two long strings.
+fn search(text: &[u8], needle: &[u8], mut visit: impl FnMut(usize) -> bool) {
+    if needle.is_empty() || needle.len() > text.len() {
+        return;
+    }
+    // fallback[i]: the length of the longest proper prefix of needle[..=i] that is also its
+    // suffix, where a partial match resumes after a mismatch.
+    let mut fallback = vec![0usize; needle.len()];
+    let mut length = 0;
+    for index in 1..needle.len() {
+        while length > 0 && needle[index] != needle[length] {
+            length = fallback[length - 1];
+        }
+        if needle[index] == needle[length] {
+            length += 1;
+        }
+        fallback[index] = length;
+    }
+    let mut matched = 0;
+    for (index, &byte) in text.iter().enumerate() {
+        while matched > 0 && byte != needle[matched] {
+            matched = fallback[matched - 1];
+        }
+        if byte == needle[matched] {
+            matched += 1;
+        }
+        if matched == needle.len() {
+            if !visit(index + 1 - needle.len()) {
+                return;
+            }
+            // No overlap: the next occurrence starts after this one.
+            matched = 0;
+        }
+    }
+}
+
 /// Byte offsets where `needle` occurs without overlap (Go's `strings.Count` positions); an
 /// empty needle matches before every rune and at the end.
 fn occurrences(text: &[u8], needle: &[u8]) -> Vec<usize> {
+    let mut positions = Vec::new();
     if needle.is_empty() {
-        let mut positions = Vec::new();
         let mut offset = 0;
         for (_, width, _) in runes(text) {
             positions.push(offset);
@@ -197,16 +266,10 @@ fn occurrences(text: &[u8], needle: &[u8]) -> Vec<usize> {
         positions.push(text.len());
         return positions;
     }
-    let mut positions = Vec::new();
-    let mut offset = 0;
-    while offset + needle.len() <= text.len() {
-        if &text[offset..offset + needle.len()] == needle {
-            positions.push(offset);
-            offset += needle.len();
-        } else {
-            offset += 1;
-        }
-    }
+    search(text, needle, |position| {
+        positions.push(position);
+        true
+    });
     positions
 }
 
@@ -241,29 +304,47 @@ fn replace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     string_result(context, out)
 }
 
-fn quote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    for arg in args {
-        if matches!(arg.value, Value::Nil) {
-            continue;
+/// The non-nil arguments, each rendered by `part` within the room left, joined by spaces
+/// (sprig's `quote`, `squote` and `cat`).
+fn join_parts(
+    context: &CallContext<'_>,
+    args: &[Rv],
+    mut part: impl FnMut(&Value, usize) -> std::result::Result<Vec<u8>, Exceeded>,
+) -> Result {
+    let mut out = Bounded::new(context);
+    for (position, arg) in args
+        .iter()
+        .filter(|arg| !matches!(arg.value, Value::Nil))
+        .enumerate()
+    {
+        if position > 0 {
+            out.push(b" ")?;
         }
-        parts.push(quote_bytes(strval(&arg.value).as_bytes(), false));
+        let rendered = part(&arg.value, out.room())
+            .map_err(|exceeded| exceeded.against(context.max_bytes()))?;
+        out.push(&rendered)?;
     }
-    string_result(context, parts.join(&b' '))
+    string_result(context, out.into_bytes())
+}
+
+fn quote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
+    join_parts(context, args, |value, room| {
+        let text = strval(value, room)?;
+        // Quoting adds at least the two quotes; fail before quoting what cannot fit.
+        if text.len().saturating_add(2) > room {
+            return Err(Exceeded::Size(room));
+        }
+        Ok(quote_bytes(text.as_bytes(), false))
+    })
 }
 
 fn squote(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let mut parts: Vec<Vec<u8>> = Vec::new();
-    for arg in args {
-        if matches!(arg.value, Value::Nil) {
-            continue;
-        }
+    join_parts(context, args, |value, room| {
         let mut part = vec![b'\''];
-        part.extend_from_slice(&sprint_value(&arg.value));
+        part.extend_from_slice(&sprint_value(value, room.saturating_sub(2))?);
         part.push(b'\'');
-        parts.push(part);
-    }
-    string_result(context, parts.join(&b' '))
+        Ok(part)
+    })
 }
 
 /// Go's `strings.Repeat`, with its panics as errors.
@@ -332,10 +413,12 @@ fn repeat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || haystack
-            .windows(needle.len())
-            .any(|window| window == needle)
+    let mut found = needle.is_empty();
+    search(haystack, needle, |_| {
+        found = true;
+        false
+    });
+    found
 }
 
 fn contains(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
@@ -388,22 +471,36 @@ fn split_list(_: &mut CallContext<'_>, args: &[Rv]) -> Result {
 }
 
 /// Sprig's `strslice`: a list of strings from a slice (nil elements dropped) or a scalar.
-pub(crate) fn strslice(value: &Value) -> Vec<GoString> {
-    match value {
+/// Elements that are not strings are printed, in at most `limit` bytes altogether.
+pub(crate) fn strslice(
+    value: &Value,
+    limit: usize,
+) -> std::result::Result<Vec<GoString>, Exceeded> {
+    Ok(match value {
         Value::StrList(items) => items.as_ref().clone(),
-        Value::List(items) => items
-            .iter()
-            .filter(|item| !matches!(item, Value::Nil))
-            .map(strval)
-            .collect(),
+        Value::List(items) => {
+            let mut room = limit;
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items.iter().filter(|item| !matches!(item, Value::Nil)) {
+                let part = strval(item, room).map_err(|exceeded| exceeded.against(limit))?;
+                if !matches!(item, Value::String(_)) {
+                    room -= part.len();
+                }
+                parts.push(part);
+            }
+            parts
+        }
         Value::Nil => Vec::new(),
-        other => vec![strval(other)],
-    }
+        other => vec![strval(other, limit)?],
+    })
 }
 
 fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let separator = bytes_arg(args, 0);
-    let parts = strslice(args.get(1).map_or(&Value::Nil, |arg| &arg.value));
+    let parts = strslice(
+        args.get(1).map_or(&Value::Nil, |arg| &arg.value),
+        context.max_bytes(),
+    )?;
     let size = parts.iter().map(GoString::len).sum::<usize>()
         + separator
             .len()
@@ -419,17 +516,13 @@ fn join(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
 
 fn to_string(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
     let value = args.first().map_or(&Value::Nil, |arg| &arg.value);
-    string_result(context, strval(value).as_bytes().to_vec())
+    let text = strval(value, context.max_bytes())?;
+    string_result(context, text.as_bytes().to_vec())
 }
 
 /// Sprig's `cat`: non-nil arguments printed with `%v`, separated by spaces.
 fn cat(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
-    let parts: Vec<Vec<u8>> = args
-        .iter()
-        .filter(|arg| !matches!(arg.value, Value::Nil))
-        .map(|arg| sprint_value(&arg.value))
-        .collect();
-    string_result(context, parts.join(&b' '))
+    join_parts(context, args, sprint_value)
 }
 
 /// Sprig's `nospace` (goutils `DeleteWhiteSpace`). It walks bytes, not runes: each byte is
@@ -450,4 +543,66 @@ fn nospace(context: &mut CallContext<'_>, args: &[Rv]) -> Result {
         return string_result(context, text.to_vec());
     }
     string_result(context, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(text: &[u8], needle: &[u8]) -> Vec<usize> {
+        let mut positions = Vec::new();
+        let mut offset = 0;
+        while offset + needle.len() <= text.len() {
+            if &text[offset..offset + needle.len()] == needle {
+                positions.push(offset);
+                offset += needle.len();
+            } else {
+                offset += 1;
+            }
+        }
+        positions
+    }
+
+    #[test]
+    fn search_finds_what_comparing_everywhere_finds() {
+        let texts: [&[u8]; 6] = [b"", b"a", b"aaaaa", b"abababab", b"aabaabaaab", b"xyz,,x,"];
+        let needles: [&[u8]; 8] = [b"a", b"aa", b"aab", b"abab", b"b", b",", b",,", b"zz"];
+        for text in texts {
+            for needle in needles {
+                assert_eq!(
+                    occurrences(text, needle),
+                    naive(text, needle),
+                    "{text:?} {needle:?}"
+                );
+                assert_eq!(
+                    find(text, needle),
+                    !naive(text, needle).is_empty(),
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
+        assert_eq!(occurrences("aé".as_bytes(), b""), vec![0, 1, 3]);
+        assert!(find(b"", b""));
+    }
+
+    #[test]
+    fn trimming_keeps_go_semantics() {
+        let trim_space = |text: &[u8]| {
+            let range = trimmed(text, |rune, valid| valid && is_space(rune));
+            text[range].to_vec()
+        };
+        assert_eq!(trim_space(b" \t a b \n"), b"a b");
+        assert_eq!(trim_space(b"   "), b"");
+        assert_eq!(trim_space("\u{85}x\u{a0}".as_bytes()), b"x");
+        assert_eq!(trim_space(b" \xff "), b"\xff");
+        let cutset = Cutset::new("xé\u{FFFD}".as_bytes());
+        let trim_set = |text: &[u8]| {
+            let range = trimmed(text, |rune, _| cutset.contains(rune));
+            text[range].to_vec()
+        };
+        assert_eq!(trim_set("xéaéx".as_bytes()), b"a");
+        // Invalid bytes decode to U+FFFD, which the cutset holds.
+        assert_eq!(trim_set(b"\xffa\xfe"), b"a");
+        assert_eq!(trim_set("éx".as_bytes()), b"");
+    }
 }
