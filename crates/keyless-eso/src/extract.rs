@@ -20,6 +20,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::gjson::{container_end, string_end};
 use crate::model::SecretValue;
 
 /// Go's nesting limit for `encoding/json`.
@@ -137,45 +138,11 @@ fn skip_ws(data: &[u8], mut cursor: usize) -> usize {
     cursor
 }
 
-/// End (exclusive) of the valid string literal starting at `open`.
-fn string_end(data: &[u8], open: usize) -> usize {
-    let mut cursor = open + 1;
-    while let Some(byte) = data.get(cursor) {
-        match byte {
-            b'\\' => cursor += 2,
-            b'"' => return cursor + 1,
-            _ => cursor += 1,
-        }
-    }
-    data.len()
-}
-
 /// End (exclusive) of the valid JSON value starting at `start`.
 fn value_end(data: &[u8], start: usize) -> usize {
     match data.get(start) {
         Some(b'"') => string_end(data, start),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            let mut cursor = start;
-            while let Some(byte) = data.get(cursor) {
-                match byte {
-                    b'"' => {
-                        cursor = string_end(data, cursor);
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.saturating_sub(1);
-                        if depth == 0 {
-                            return cursor + 1;
-                        }
-                    }
-                    _ => {}
-                }
-                cursor += 1;
-            }
-            data.len()
-        }
+        Some(b'{' | b'[') => container_end(data, start),
         _ => {
             let mut cursor = start;
             while data

@@ -429,8 +429,9 @@ fn skip_to_value(bytes: &[u8], mut cursor: usize) -> usize {
     cursor
 }
 
-/// The end (exclusive) of the string literal that starts at `open` (a `"`).
-fn string_end(bytes: &[u8], open: usize) -> usize {
+/// The end (exclusive) of the string literal that starts at `open` (a `"`); also used by
+/// `extract`, which scans the same JSON.
+pub(crate) fn string_end(bytes: &[u8], open: usize) -> usize {
     let mut cursor = open + 1;
     while let Some(byte) = bytes.get(cursor) {
         match byte {
@@ -443,7 +444,7 @@ fn string_end(bytes: &[u8], open: usize) -> usize {
 }
 
 /// The end (exclusive) of the object or array that starts at `open`.
-fn container_end(bytes: &[u8], open: usize) -> usize {
+pub(crate) fn container_end(bytes: &[u8], open: usize) -> usize {
     let mut depth = 0usize;
     let mut cursor = open;
     while let Some(byte) = bytes.get(cursor) {
