@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p keyless-fake --example load -- [--seconds 5] [--connections 32]
+//!     [--mode cached|uncached|both]
 //! ```
 //!
 //! The example runs twice per cache mode: as the parent it drives load; it re-executes itself
@@ -26,6 +27,7 @@ struct Options {
     seconds: u64,
     warmup_seconds: u64,
     connections: usize,
+    modes: Vec<&'static str>,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,6 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         seconds: 5,
         warmup_seconds: 1,
         connections: 32,
+        modes: vec!["cached", "uncached"],
     };
     let mut iterator = arguments.iter();
     while let Some(flag) = iterator.next() {
@@ -52,6 +55,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--seconds" => options.seconds = value.parse()?,
             "--warmup" => options.warmup_seconds = value.parse()?,
             "--connections" => options.connections = value.parse()?,
+            "--mode" => {
+                options.modes = match value.as_str() {
+                    "cached" => vec!["cached"],
+                    "uncached" => vec!["uncached"],
+                    "both" => vec!["cached", "uncached"],
+                    other => return Err(format!("unknown mode {other}").into()),
+                }
+            }
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -60,8 +71,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     options.warmup_seconds = options.warmup_seconds.min(10);
     options.connections = options.connections.clamp(1, 512);
 
-    for mode in ["cached", "uncached"] {
+    for &mode in &options.modes {
         let mut child = ServerProcess::spawn(mode)?;
+        // So a profiler can attach to the server alone (`perf record -p`).
+        eprintln!("{mode:>8}: server process {}", child.child.id());
         let report = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()

@@ -356,6 +356,12 @@ fn challenge(
 }
 
 /// RFC 9497 `GenerateProof` with an explicit nonce (`r` in the RFC).
+///
+/// As in [`verify_proof`], the four transcript points are computed at half their value and
+/// encoded with one shared field inversion (`encode_doubled`) instead of four separate ones;
+/// the half is folded into the public composite weights and into the nonce, so it costs no
+/// extra point multiplication. `t2` and `t3` are not secret once the proof is out (a verifier
+/// recomputes them from `c` and `s`), and the batch encoding runs in constant time anyway.
 pub(crate) fn generate_proof(
     suite: &Suite,
     secret: &Scalar,
@@ -363,19 +369,19 @@ pub(crate) fn generate_proof(
     pairs: &[(&Element, &Element)],
     nonce: &Scalar,
 ) -> Proof {
-    let (m, z) = composites(suite, key, pairs, &Scalar::ONE);
-    let mut t2 = RistrettoPoint::mul_base(nonce);
-    let mut t3 = nonce * m;
-    let c = challenge(
-        suite,
-        key,
-        &m.compress().to_bytes(),
-        &z.compress().to_bytes(),
-        &t2.compress().to_bytes(),
-        &t3.compress().to_bytes(),
-    );
-    t2.zeroize();
-    t3.zeroize();
+    let half = half();
+    let (half_m, half_z) = composites(suite, key, pairs, &half);
+    let mut half_nonce = nonce * half;
+    let mut halves = [
+        half_m,
+        half_z,
+        RistrettoPoint::mul_base(&half_nonce),
+        nonce * half_m,
+    ];
+    half_nonce.zeroize();
+    let [m_enc, z_enc, t2_enc, t3_enc] = encode_doubled(&halves);
+    halves.zeroize();
+    let c = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
     let s = nonce - c * secret;
     Proof { c, s }
 }
