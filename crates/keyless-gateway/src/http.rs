@@ -140,11 +140,17 @@ impl HttpSettings {
         };
 
         builder.build().map_err(|error| {
-            Error::invalid_config_with_source(
-                "tls",
-                "the HTTP client could not be built (no system CA store? set a CA bundle)",
-                error,
-            )
+            // PEM parsing only checks the armour; the certificates themselves are read here.
+            let reason = match &self.roots {
+                Roots::Platform => {
+                    "the HTTP client could not be built (no system CA store? set a CA bundle)"
+                }
+                Roots::PlatformAnd(_) | Roots::Only(_) => {
+                    "the HTTP client could not be built: a certificate of the CA bundle cannot \
+                     be used (damaged or not a CA certificate)"
+                }
+            };
+            Error::invalid_config_with_source("tls", reason, error)
         })
     }
 }

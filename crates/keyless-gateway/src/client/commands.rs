@@ -40,7 +40,7 @@ impl GatewayClient {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] for an empty name list; otherwise as
+    /// [`Error::InvalidRequest`] for an empty name list or an empty name; otherwise as
     /// [`Self::get_secret_value`], for the first name missing or empty in the answer.
     pub async fn get_secret_values(
         &self,
@@ -51,6 +51,16 @@ impl GatewayClient {
             return Err(Error::InvalidRequest {
                 command: command.to_owned(),
                 reason: "no secret name given".to_owned(),
+            });
+        }
+        if let Some(position) = request.names.iter().position(|name| name.trim().is_empty()) {
+            return Err(Error::InvalidRequest {
+                command: command.to_owned(),
+                reason: format!(
+                    "secret name {} of {} is empty",
+                    position + 1,
+                    request.names.len()
+                ),
             });
         }
         let answer = self

@@ -212,7 +212,13 @@ impl GatewayClient {
                     (answer.retry_after, format!("HTTP {}", answer.status))
                 }
                 Err(error) => {
-                    tracing::debug!(command, attempt, elapsed_ms, error = %error, "gateway call failed");
+                    tracing::debug!(
+                        command,
+                        attempt,
+                        elapsed_ms,
+                        error = %error,
+                        "gateway call failed"
+                    );
                     let retryable = failed_before_sending(error)
                         || (retry_all
                             && matches!(
@@ -377,8 +383,22 @@ impl GatewayClient {
 
         let body = serialize(command::AUTH, &request)?;
         let answer = self.send(command::AUTH, Safety::Read, &body).await?;
-        let response: AuthResponse = decode_answer(command::AUTH, &answer)
-            .map_err(|error| with_access_type(error, &access_type))?;
+        let response: AuthResponse = decode_answer(command::AUTH, &answer).map_err(|error| {
+            if error.is_not_found() {
+                // Every gateway serves `auth`, so a 404 for it means the URL misses the
+                // API; reporting it as "not found" would read as a missing secret.
+                return Error::invalid_config(
+                    "base_url",
+                    format!(
+                        "{} answered 404 for `auth`, a command every gateway serves: the \
+                         base URL's path is probably wrong (the gateway's v2 API is usually \
+                         under /akeyless-api/v2 or /v2)",
+                        self.inner.base.join(command::AUTH)
+                    ),
+                );
+            }
+            with_access_type(error, &access_type)
+        })?;
         if response.token.expose_secret().is_empty() {
             return Err(Error::InvalidResponse {
                 command: command::AUTH.to_owned(),

@@ -467,3 +467,58 @@ async fn a_fragment_failure_names_its_item_without_changing_its_cause() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_base_url_without_the_api_prefix_is_a_configuration_error() {
+    // The server serves the API under /v2 only; the client was given the bare origin.
+    let server = MockServer::start().await;
+    mount_auth(&server, "/v2").await;
+    let error = builder(&server.uri(), access_key_credentials())
+        .build()
+        .expect("client")
+        .get_secret_value("/some/item")
+        .await
+        .expect_err("auth is not served at the origin");
+    assert!(
+        !error.is_not_found(),
+        "a wrong URL must not read as a missing secret: {error}"
+    );
+    assert!(
+        matches!(&error, Error::InvalidConfig { setting: "base_url", reason, .. }
+            if reason.contains("404") && reason.contains("auth")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_secret_name_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let error = builder(&format!("{}/v2", server.uri()), access_key_credentials())
+        .build()
+        .expect("client")
+        .get_secret_value("")
+        .await
+        .expect_err("an empty name");
+    assert!(
+        matches!(&error, Error::InvalidRequest { reason, .. } if reason.contains("empty")),
+        "{error:?}"
+    );
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(sent.is_empty(), "nothing was sent, not even auth");
+}
+
+#[test]
+fn a_damaged_certificate_in_the_ca_bundle_is_named_as_such() {
+    // Valid PEM armour and base64, but the DER inside is not a certificate.
+    let damaged = "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n";
+    let error = builder("https://gateway.example/v2", access_key_credentials())
+        .ca_pem_only(damaged)
+        .build()
+        .expect_err("a damaged certificate");
+    let shown = error.to_string();
+    assert!(
+        shown.contains("certificate of the CA bundle") || shown.contains("CA bundle 1"),
+        "{shown}"
+    );
+    assert!(!shown.contains("no system CA store"), "{shown}");
+}
