@@ -189,6 +189,9 @@ impl FragmentServiceHandle {
 
     /// Switches a fault on. Several faults can be active at once; [`FragmentFault::Unreachable`]
     /// closes the listener immediately.
+    ///
+    /// Reads whose item key the gateway still has cached do not reach this service; build the
+    /// gateway with `item_key_cache(None)` to see a fault on every read.
     pub async fn set_fault(&self, fault: FragmentFault) {
         if fault == FragmentFault::Unreachable {
             self.server.take_offline().await;

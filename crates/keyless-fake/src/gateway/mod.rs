@@ -30,7 +30,11 @@ use crate::vault::{Vault, VaultConfig};
 /// Token lifetime unless configured otherwise.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(60 * 60);
 
-/// How long a derived item key stays cached unless configured otherwise.
+/// How long a derived item key stays cached unless configured otherwise: 30 seconds.
+///
+/// While a key is cached, reads of that item do not reach the fragment service, so a fault
+/// switched on there shows only after the key expires; tests of fragment faults build the
+/// gateway with [`FakeGatewayBuilder::item_key_cache`]`(None)`.
 pub const DEFAULT_ITEM_KEY_CACHE_TTL: Duration = Duration::from_secs(30);
 
 /// Items per `list-items` page unless configured otherwise (the real API's page size).
@@ -158,7 +162,9 @@ impl FakeGatewayBuilder {
         self
     }
 
-    /// How long derived item keys are cached; `None` derives on every request.
+    /// How long derived item keys are cached (default [`DEFAULT_ITEM_KEY_CACHE_TTL`]); `None`
+    /// derives on every request, so every read reaches the fragment service and its faults
+    /// show at once.
     #[must_use]
     pub fn item_key_cache(mut self, ttl: Option<Duration>) -> Self {
         self.item_key_cache = ttl;
