@@ -40,16 +40,18 @@ async fn main() -> ExitCode {
 async fn read_secret(name: &str) -> Result<(), Box<dyn std::error::Error>> {
     // Any form reaches the same command URLs: `https://host`, `https://host:8081`,
     // `…/v2`, `…/api/v2`, `…/akeyless-api/v2`, with or without a trailing slash.
-    let base_url = std::env::var("AKEYLESS_GATEWAY_URL")?;
-    let access_id = std::env::var("AKEYLESS_ACCESS_ID")?;
-    let access_key = SecretString::from(std::env::var("AKEYLESS_ACCESS_KEY")?);
+    let base_url = std::env::var("AKEYLESS_GATEWAY_URL").map_err(|_| "set AKEYLESS_GATEWAY_URL")?;
+    let access_id = std::env::var("AKEYLESS_ACCESS_ID").map_err(|_| "set AKEYLESS_ACCESS_ID")?;
+    let access_key = std::env::var("AKEYLESS_ACCESS_KEY").map_err(|_| "set AKEYLESS_ACCESS_KEY")?;
+    let access_key = SecretString::from(access_key);
     let credentials = Credentials::access_key(access_id, access_key);
 
     let mut builder = GatewayClient::builder(base_url, credentials);
     // A gateway in a CipherTrust Manager VM usually has a certificate from a private CA:
     // trust that CA alone (`add_ca_pem` would add it to the system roots instead).
     if let Ok(path) = std::env::var("AKEYLESS_CA_BUNDLE") {
-        builder = builder.ca_pem_only(std::fs::read(path)?);
+        let pem = std::fs::read(&path).map_err(|error| format!("CA bundle {path}: {error}"))?;
+        builder = builder.ca_pem_only(pem);
     }
     let client = builder.build()?;
 

@@ -93,7 +93,9 @@ impl LintCommand {
 ///
 /// # Errors
 ///
-/// [`ExampleError::Read`] when a path does not exist or a directory cannot be listed.
+/// [`ExampleError::Read`] when a path does not exist or a directory cannot be listed;
+/// [`ExampleError::Usage`] when the paths stand for no file at all, so that a CI gate pointed
+/// at the wrong directory fails instead of passing with nothing checked.
 pub fn manifest_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ExampleError> {
     let mut files = Vec::new();
     for path in paths {
@@ -119,6 +121,20 @@ pub fn manifest_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ExampleError> {
         }
         inside.sort();
         files.extend(inside);
+    }
+
+    if files.is_empty() {
+        let given: Vec<String> = paths
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        return Err(ExampleError::Usage {
+            message: format!(
+                "no manifest to check: {} holds no *.yaml or *.yml file (directories are read \
+                 one level deep, not recursively)",
+                given.join(", ")
+            ),
+        });
     }
     Ok(files)
 }

@@ -212,3 +212,25 @@ fn a_missing_file_is_an_io_error() {
         .expect_err("missing");
     assert!(matches!(error, ExampleError::Read { .. }), "{error}");
 }
+
+#[test]
+fn a_directory_without_manifests_is_an_error_not_a_clean_pass() {
+    let empty = std::env::temp_dir().join(format!("keyless-lint-empty-{}", std::process::id()));
+    let nested = empty.join("nested");
+    std::fs::create_dir_all(&nested).expect("a scratch directory");
+    std::fs::write(nested.join("deeper.yaml"), "kind: ExternalSecret\n").expect("writable");
+
+    let outcome = lint::manifest_files(std::slice::from_ref(&empty));
+    std::fs::remove_dir_all(&empty).expect("removable");
+
+    match outcome {
+        Err(error @ ExampleError::Usage { .. }) => {
+            assert_eq!(error.exit_code(), 2);
+            assert!(
+                error.to_string().contains("no manifest to check"),
+                "{error}"
+            );
+        }
+        other => panic!("expected a usage error, got {other:?}"),
+    }
+}

@@ -36,10 +36,11 @@ fn every_rust_block_is_compiled_code_of_this_repository() {
     let readme = read("README.md");
     let sources = [
         read("examples/tests/embed_fake_gateway.rs"),
+        read("examples/tests/fake_runbook_faults.rs"),
         read("examples/examples/read_secret.rs"),
     ];
     let blocks = fenced_blocks(&readme, "rust");
-    assert_eq!(blocks.len(), 2, "the README shows two Rust blocks");
+    assert_eq!(blocks.len(), 3, "the README shows three Rust blocks");
     for block in &blocks {
         assert!(
             sources.iter().any(|source| source.contains(block.as_str())),
@@ -49,13 +50,17 @@ fn every_rust_block_is_compiled_code_of_this_repository() {
 }
 
 #[test]
-fn the_embedding_example_is_the_whole_test_file() {
+fn the_embedding_examples_are_whole_test_files() {
     let readme = read("README.md");
-    let test_file = read("examples/tests/embed_fake_gateway.rs");
-    assert!(
-        fenced_blocks(&readme, "rust").contains(&test_file),
-        "the README's test must be the complete file, so copying it gives a working test"
-    );
+    for file in [
+        "examples/tests/embed_fake_gateway.rs",
+        "examples/tests/fake_runbook_faults.rs",
+    ] {
+        assert!(
+            fenced_blocks(&readme, "rust").contains(&read(file)),
+            "the README's test must be the complete {file}, so copying it gives a working test"
+        );
+    }
 }
 
 #[test]

@@ -160,8 +160,11 @@ fn the_command_line_is_parsed() {
 async fn a_directory_without_the_store_is_an_error_not_a_panic() {
     let empty = std::env::temp_dir().join(format!("keyless-flow-empty-{}", std::process::id()));
     std::fs::create_dir_all(&empty).expect("a temporary directory");
+    // A manifest, but no ClusterSecretStore among them.
+    let unrelated = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unrelated\n";
+    std::fs::write(empty.join("unrelated.yaml"), unrelated).expect("writable");
     let result = flow::run(&FlowOptions::new(&empty), &mut |_| {}).await;
-    let _ = std::fs::remove_dir(&empty);
+    let _ = std::fs::remove_dir_all(&empty);
     let error = result.expect_err("no store, no flow");
     assert!(error.to_string().contains("cm-akeyless"), "{error}");
 }
