@@ -541,6 +541,32 @@ fn refresh_policies_created_once_and_on_change() {
 }
 
 #[test]
+fn event_driven_policies_sync_again_without_a_refresh_time() {
+    for policy in ["CreatedOnce", "OnChange"] {
+        let mut external = es(&format!(
+            "  refreshPolicy: {policy}\n  data:\n    - secretKey: a\n      remoteRef: {{key: /a}}\n"
+        ));
+        let first = sync::sync(&external, None, at(0), Ok(values(&[("a", "1")])));
+        let SecretAction::Create(secret) = first.action else {
+            panic!("{policy}: the first sync creates the Secret")
+        };
+        external.status = Some(first.status);
+        assert!(!sync::plan_refresh(&external, Some(&secret), at(10)).refresh, "{policy}");
+
+        // ESO's shouldRefresh: a synced version without a refresh time counts as unsynced.
+        if let Some(status) = external.status.as_mut() {
+            status.refresh_time = None;
+        }
+        let plan = sync::plan_refresh(&external, Some(&secret), at(10));
+        assert_eq!(
+            (plan.refresh, plan.reason),
+            (true, RefreshReason::RefreshTimeInvalid),
+            "{policy}"
+        );
+    }
+}
+
+#[test]
 fn creation_policies() {
     let data = || Ok(values(&[("a", "1")]));
     let body = |policy: &str| {

@@ -54,7 +54,7 @@ pub enum RefreshReason {
     SpecChanged,
     /// `refreshTime + refreshInterval` has passed.
     IntervalElapsed,
-    /// The recorded refresh time is missing or in the future.
+    /// The recorded refresh time is missing (any policy) or in the future (periodic refresh).
     RefreshTimeInvalid,
     /// The target Secret is missing, lacks the managed label, or its data was edited.
     SecretInvalid,
@@ -142,6 +142,13 @@ pub fn plan_refresh(
 
     let reason = match (external_secret.spec.refresh_policy, synced_version) {
         (_, None) => RefreshReason::NeverSynced,
+        // ESO treats a synced ExternalSecret without a refresh time as not yet synced under
+        // both event-driven policies, so a status written by hand or half-restored syncs again.
+        (Some(RefreshPolicy::CreatedOnce | RefreshPolicy::OnChange), Some(_))
+            if refresh_time.is_none() =>
+        {
+            RefreshReason::RefreshTimeInvalid
+        }
         (Some(RefreshPolicy::CreatedOnce), Some(_)) => RefreshReason::CreatedOnce,
         (Some(RefreshPolicy::OnChange), Some(version)) => {
             if version == resource_version(external_secret) {
