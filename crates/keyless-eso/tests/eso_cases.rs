@@ -551,7 +551,10 @@ fn event_driven_policies_sync_again_without_a_refresh_time() {
             panic!("{policy}: the first sync creates the Secret")
         };
         external.status = Some(first.status);
-        assert!(!sync::plan_refresh(&external, Some(&secret), at(10)).refresh, "{policy}");
+        assert!(
+            !sync::plan_refresh(&external, Some(&secret), at(10)).refresh,
+            "{policy}"
+        );
 
         // ESO's shouldRefresh: a synced version without a refresh time counts as unsynced.
         if let Some(status) = external.status.as_mut() {

@@ -178,3 +178,41 @@ fn a_regexp_validation_rejects_is_rejected_by_rendering_with_the_same_reason() {
         error.eso_message()
     );
 }
+
+#[test]
+fn data_from_naming_another_store_is_refused_for_find_and_extract() {
+    let values = BTreeMap::from([(
+        "/mdapi/app/db".to_owned(),
+        SecretValue::from("{\"u\":\"x\"}"),
+    )]);
+    let entries = [
+        ("find", "find: {name: {regexp: \"^/mdapi/\"}}"),
+        ("extract", "extract: {key: /mdapi/app/db}"),
+    ];
+    for (kind, entry) in entries {
+        let own_store = es(&format!("  dataFrom:\n    - {entry}\n"));
+        let data = render::provider_data_from_values(&own_store, &values)
+            .unwrap_or_else(|error| panic!("{kind} from the own store: {error}"));
+        assert!(!data.is_empty(), "{kind}: the own store answers");
+
+        let other_store = es(&format!(
+            "  dataFrom:\n    - {entry}\n      sourceRef:\n        storeRef:\n          \
+             name: elsewhere\n          kind: SecretStore\n"
+        ));
+        let error = render::provider_data_from_values(&other_store, &values)
+            .expect_err("another store's entry must not be answered from this store");
+        let RenderError::DataFrom {
+            index: 0,
+            kind: got,
+            source,
+        } = &error
+        else {
+            panic!("{kind}: unexpected error {error:?}");
+        };
+        assert_eq!(*got, kind);
+        assert!(
+            source.to_string().contains("\"elsewhere\""),
+            "{kind}: {source}"
+        );
+    }
+}

@@ -130,12 +130,17 @@ pub async fn fetch_provider_data(
             .as_ref()
             .and_then(|r| r.generator_ref.as_ref());
         let (kind, result) = if let Some(find) = &entry.find {
-            let fetched = source
-                .get_all_secrets(find)
-                .await
-                .map_err(|source| FetchError::Find {
-                    source: Box::new(source),
-                });
+            // Searching the ExternalSecret's own store when the entry names another one would
+            // put some other store's secrets into the target Secret.
+            let fetched = match other_store(external_secret, entry.source_ref.as_ref()) {
+                Some(error) => Err(error),
+                None => source
+                    .get_all_secrets(find)
+                    .await
+                    .map_err(|source| FetchError::Find {
+                        source: Box::new(source),
+                    }),
+            };
             let processed = fetched.and_then(|map| {
                 post_process(
                     map,
