@@ -352,7 +352,7 @@ pub async fn run(
         report.steps.push(step);
     };
 
-    emit(flow.started(), &mut report);
+    emit(flow.started().await, &mut report);
     emit(flow.write_secrets().await?, &mut report);
     let (step, applied) = flow.validate_manifests()?;
     emit(step, &mut report);
