@@ -804,8 +804,7 @@ pub(super) async fn update_secret_val(
     require(state, session, operation, Capability::Update, &path)?;
 
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
-    let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
-    let _writing = writer.lock().await;
+    let _writing = state.store.lock_writer(&path).await.ok_or_else(not_found)?;
     let item = state.store.head(&path).ok_or_else(not_found)?;
 
     let ItemKind::Static {
@@ -919,8 +918,7 @@ pub(super) async fn delete_item(
     require(state, session, operation, Capability::Delete, &path)?;
 
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
-    let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
-    let _writing = writer.lock().await;
+    let _writing = state.store.lock_writer(&path).await.ok_or_else(not_found)?;
     let item = state.store.head(&path).ok_or_else(not_found)?;
     if item.delete_protection {
         return Err(ApiError::bad_request(
@@ -989,8 +987,7 @@ pub(super) async fn rollback_secret(
     require(state, session, operation, Capability::Update, &path)?;
 
     let not_found = || ApiError::item_not_found(operation, &asker(state, session), &path);
-    let writer = state.store.writer_lock(&path).ok_or_else(not_found)?;
-    let _writing = writer.lock().await;
+    let _writing = state.store.lock_writer(&path).await.ok_or_else(not_found)?;
     let item = state.store.head(&path).ok_or_else(not_found)?;
 
     let old = u32::try_from(request.old_version)

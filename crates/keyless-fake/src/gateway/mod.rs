@@ -717,11 +717,11 @@ pub(crate) async fn rotate(state: &GatewayState, name: &str) -> Result<u32, Fake
         name: path.clone(),
         reason: reason.to_owned(),
     };
-    let writer = state
+    let _writing = state
         .store
-        .writer_lock(&path)
+        .lock_writer(&path)
+        .await
         .ok_or_else(|| failure("no such item"))?;
-    let _writing = writer.lock().await;
     let item = state
         .store
         .head(&path)

@@ -201,8 +201,25 @@ impl Store {
     }
 
     /// The lock that serialises writers of `name`, if the item exists.
-    pub(crate) fn writer_lock(&self, name: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
+    fn writer_lock(&self, name: &str) -> Option<Arc<tokio::sync::Mutex<()>>> {
         self.read().get(name).map(|slot| Arc::clone(&slot.writer))
+    }
+
+    /// Waits for the writer lock of `name` and holds it; `None` if the item does not exist.
+    ///
+    /// The item may be deleted and created again while a writer waits on the old item's lock.
+    /// The writer then waits again, on the new item's lock, so two writers of one name never
+    /// hold different locks and both commit the same version number.
+    pub(crate) async fn lock_writer(&self, name: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        loop {
+            let lock = self.writer_lock(name)?;
+            let guard = Arc::clone(&lock).lock_owned().await;
+
+            let current = self.writer_lock(name)?;
+            if Arc::ptr_eq(&lock, &current) {
+                return Some(guard);
+            }
+        }
     }
 
     /// The lock that serialises creations.
@@ -260,5 +277,74 @@ impl Store {
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Slot>> {
         self.slots.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(name: &str, id: i64) -> StoredItem {
+        StoredItem {
+            id,
+            display_id: format!("display-{id}"),
+            name: name.to_owned(),
+            kind: ItemKind::Static {
+                sub_type: StaticSubType::Generic,
+                format: SecretFormat::Text,
+            },
+            tags: Vec::new(),
+            description: String::new(),
+            created: SystemTime::UNIX_EPOCH,
+            modified: SystemTime::UNIX_EPOCH,
+            delete_protection: false,
+            versions: Arc::default(),
+            last_version: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_writer_waiting_through_delete_and_recreate_locks_the_new_item() {
+        let store = Arc::new(Store::new());
+        assert!(store.insert_new(item("/a", 1)));
+        let first_writer = store.lock_writer("/a").await.unwrap();
+
+        // The waiter takes the old item's lock handle, then blocks on it.
+        let waiter = tokio::spawn({
+            let store = Arc::clone(&store);
+            async move { store.lock_writer("/a").await }
+        });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+
+        store.remove("/a");
+        assert!(store.insert_new(item("/a", 2)));
+        drop(first_writer);
+        let waiter_guard = waiter.await.unwrap().unwrap();
+
+        // The waiter holds the new item's lock, so another writer of the name must wait.
+        let new_lock = store.writer_lock("/a").unwrap();
+        assert!(new_lock.try_lock().is_err());
+        drop(waiter_guard);
+        assert!(new_lock.try_lock().is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_writer_waiting_through_a_delete_finds_nothing() {
+        let store = Arc::new(Store::new());
+        assert!(store.insert_new(item("/a", 1)));
+        let first_writer = store.lock_writer("/a").await.unwrap();
+        let waiter = tokio::spawn({
+            let store = Arc::clone(&store);
+            async move { store.lock_writer("/a").await.is_some() }
+        });
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+
+        store.remove("/a");
+        drop(first_writer);
+        assert!(!waiter.await.unwrap());
     }
 }
