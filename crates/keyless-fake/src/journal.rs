@@ -7,6 +7,16 @@ use std::time::SystemTime;
 /// How many entries a journal keeps unless told otherwise; older ones are dropped first.
 pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 
+/// Longest text, in bytes, an entry keeps of a command, caller or item name.
+///
+/// Those texts come from the request, before or without authentication, so an entry keeps only
+/// a prefix (cut on a character boundary and ended with `…`); a full journal then stays within
+/// a few megabytes however large the requests were.
+pub const MAX_JOURNAL_TEXT_BYTES: usize = 512;
+
+/// Most item names one entry keeps; the rest are counted in [`JournalEntry::omitted_items`].
+pub const MAX_JOURNAL_ITEMS: usize = 64;
+
 /// One request the fake answered (or refused to answer).
 ///
 /// An entry holds no secret: no value, token, access key or fragment, only names.
@@ -18,13 +28,16 @@ pub struct JournalEntry {
     /// When the answer was produced.
     pub at: SystemTime,
     /// The command (`get-secret-value`, `auth`, `api/derived-key`, …), or the path as received
-    /// for requests that named no known command.
+    /// for requests that named no known command (cut to [`MAX_JOURNAL_TEXT_BYTES`]).
     pub command: String,
     /// Who asked: the access id behind the token (or the bearer's name on the fragment
-    /// service); `None` when the caller was not identified.
+    /// service); `None` when the caller was not identified. Cut to [`MAX_JOURNAL_TEXT_BYTES`].
     pub caller: Option<String>,
-    /// Item paths the request named, as requested.
+    /// Item paths the request named, as requested: at most [`MAX_JOURNAL_ITEMS`] of them, each
+    /// cut to [`MAX_JOURNAL_TEXT_BYTES`].
     pub items: Vec<String>,
+    /// How many further item names the request named beyond those kept in `items`.
+    pub omitted_items: usize,
     /// HTTP status of the answer; `0` when the connection was dropped on purpose.
     pub status: u16,
     /// The fault that shaped the answer, if one was active.
@@ -94,6 +107,15 @@ impl Journal {
         status: u16,
         fault: Option<String>,
     ) {
+        let omitted_items = items.len().saturating_sub(MAX_JOURNAL_ITEMS);
+        let items = items
+            .into_iter()
+            .take(MAX_JOURNAL_ITEMS)
+            .map(bounded_text)
+            .collect();
+        let command = bounded_text(command);
+        let caller = caller.map(bounded_text);
+
         let mut state = self.lock();
         let sequence = state.next_sequence;
         state.next_sequence += 1;
@@ -106,6 +128,7 @@ impl Journal {
             command,
             caller,
             items,
+            omitted_items,
             status,
             fault,
         });
@@ -115,6 +138,23 @@ impl Journal {
         // Entries are plain data appended in one step; a poisoned lock holds a consistent log.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// `text` cut to at most [`MAX_JOURNAL_TEXT_BYTES`] (the `…` marker included).
+fn bounded_text(mut text: String) -> String {
+    const MARKER: &str = "…";
+
+    if text.len() <= MAX_JOURNAL_TEXT_BYTES {
+        return text;
+    }
+    let mut cut = MAX_JOURNAL_TEXT_BYTES - MARKER.len();
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push_str(MARKER);
+    text.shrink_to_fit();
+    text
 }
 
 impl Default for Journal {
@@ -138,5 +178,40 @@ mod tests {
         assert_eq!(entries[0].status, 404);
         assert_eq!(entries[0].sequence, 2);
         assert_eq!(entries[1].sequence, 3);
+    }
+
+    #[test]
+    fn entries_keep_bounded_prefixes_of_request_texts() {
+        let journal = Journal::with_capacity(4);
+        let long_caller = "é".repeat(MAX_JOURNAL_TEXT_BYTES);
+        let items = (0..MAX_JOURNAL_ITEMS + 3)
+            .map(|n| format!("/item/{n}"))
+            .collect();
+        journal.record("x".repeat(10_000), Some(long_caller), items, 404, None);
+
+        let entry = &journal.entries()[0];
+        assert_eq!(entry.command.len(), MAX_JOURNAL_TEXT_BYTES);
+        assert!(entry.command.ends_with('…'));
+        let caller = entry.caller.as_deref().unwrap_or_default();
+        assert!(caller.len() <= MAX_JOURNAL_TEXT_BYTES);
+        assert!(caller.starts_with("éé") && caller.ends_with('…'));
+        assert_eq!(entry.items.len(), MAX_JOURNAL_ITEMS);
+        assert_eq!(
+            entry.items[MAX_JOURNAL_ITEMS - 1],
+            format!("/item/{}", MAX_JOURNAL_ITEMS - 1)
+        );
+        assert_eq!(entry.omitted_items, 3);
+    }
+
+    #[test]
+    fn short_texts_are_kept_whole() {
+        let journal = Journal::default();
+        let exact = "a".repeat(MAX_JOURNAL_TEXT_BYTES);
+        journal.record(exact.clone(), None, vec!["/mdapi/a".into()], 200, None);
+
+        let entry = &journal.entries()[0];
+        assert_eq!(entry.command, exact);
+        assert_eq!(entry.items, ["/mdapi/a"]);
+        assert_eq!(entry.omitted_items, 0);
     }
 }

@@ -97,6 +97,11 @@
 //! fragments; error answers never quote request bodies; tokens are compared through digests in
 //! constant time.
 //!
+//! Requests are bounded: a gateway body may be 4 MiB, a fragment-service body 16 KiB and is
+//! read only after the bearer check, a TLS handshake, the headers and a body must each arrive
+//! within 30 s, and a journal entry keeps at most [`MAX_JOURNAL_TEXT_BYTES`] of each text it
+//! records and [`MAX_JOURNAL_ITEMS`] item names.
+//!
 //! # Known limitations
 //!
 //! - A seed file's secrets are [`secrecy::SecretString`]s once parsed and the file's text is
@@ -122,6 +127,11 @@
 //! - A mounted router ([`FakeGatewayBuilder::into_router`]) cannot close the connection for
 //!   [`GatewayFault::ConnectionDrop`] before the answer starts; it aborts the body instead.
 //!   [`FakeGatewayHandle::take_offline`] exists only for a started gateway.
+//! - Built for test load, not for hostile load: the number of open connections is not capped;
+//!   creations of new items wait on one lock held across their fragment derivation; once the
+//!   session table passes its sweep threshold every login scans it for expired sessions; and
+//!   each `list-items` page filters and sorts the whole store again, so paging through n items
+//!   costs time proportional to n squared over the page size.
 
 mod access;
 mod clock;
@@ -149,6 +159,8 @@ pub use gateway::{
     DEFAULT_MAX_VERSIONS, DEFAULT_TOKEN_TTL, FakeGateway, FakeGatewayBuilder, FakeGatewayHandle,
     FaultRule, GatewayFault, GatewayFaults, MountedGateway,
 };
-pub use journal::{DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry};
+pub use journal::{
+    DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry, MAX_JOURNAL_ITEMS, MAX_JOURNAL_TEXT_BYTES,
+};
 pub use seed::Seed;
 pub use server::TestCertificateAuthority;

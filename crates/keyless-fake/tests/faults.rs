@@ -312,6 +312,48 @@ async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller()
 }
 
 #[tokio::test]
+async fn the_fragment_service_refuses_large_bodies_and_journals_bounded_paths() {
+    let gateway = FakeGateway::builder()
+        .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
+        .start()
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = gateway.fragment_service().base_url().to_owned();
+    let endpoint = format!("{base}/api/derived-key");
+    let large = vec![b' '; 1024 * 1024];
+
+    // An unknown caller is refused on its header alone, whatever it sends.
+    let anonymous = http
+        .post(&endpoint)
+        .body(large.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    let known = http
+        .post(&endpoint)
+        .bearer_auth("cf-other-caller-token")
+        .body(large)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(known.status().as_u16(), 400);
+    let message = known.text().await.unwrap();
+    assert!(message.contains("larger than 16 KiB"), "{message}");
+
+    let long_path = format!("{base}/{}", "p".repeat(8 * 1024));
+    let unknown = http.get(&long_path).send().await.unwrap();
+    assert_eq!(unknown.status().as_u16(), 404);
+    let journal = gateway.fragment_service().journal().entries();
+    let last = journal.last().unwrap();
+    assert_eq!(last.status, 404);
+    assert!(last.command.len() <= keyless_fake::MAX_JOURNAL_TEXT_BYTES);
+    assert!(last.command.starts_with("/ppp") && last.command.ends_with('…'));
+}
+
+#[tokio::test]
 async fn item_names_that_read_like_fragment_failures_keep_their_status() {
     let names = [
         "/mdapi/derived-key-svc/x",

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
@@ -333,11 +333,11 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let faults = state.active_faults();
     let fault_label = faults.first().map(FragmentFault::label);
-    let outcome = answer(&state, &faults, &method, &uri, &headers, &body).await;
+    let outcome = answer(&state, &faults, &method, &uri, &headers, body).await;
 
     let command = if normalized(uri.path()) == format!("/{DERIVED_KEY_COMMAND}") {
         DERIVED_KEY_COMMAND.to_owned()
@@ -393,7 +393,7 @@ async fn answer(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
-    body: &[u8],
+    body: Body,
 ) -> Outcome {
     for fault in faults {
         if let FragmentFault::Slow(delay) = fault {
@@ -445,14 +445,17 @@ async fn answer(
         return outcome;
     }
 
-    if body.len() > MAX_BODY {
+    // The body is read only now, after the bearer check, and only up to MAX_BODY: an unknown
+    // caller cannot make the service buffer anything.
+    let read = axum::body::to_bytes(body, MAX_BODY);
+    let Ok(Ok(body)) = tokio::time::timeout(crate::server::BODY_READ_LIMIT, read).await else {
         return Outcome::error(
             StatusCode::BAD_REQUEST,
             Some(caller),
-            "request body too large",
+            "request body unreadable, larger than 16 KiB or not sent within 30 s",
         );
-    }
-    let request: DerivedKeyRequest = match serde_json::from_slice(body) {
+    };
+    let request: DerivedKeyRequest = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(error) => {
             return Outcome::error(

@@ -159,9 +159,13 @@ async fn run_command(state: &GatewayState, name: &str, body: Body, trace: &mut T
         }
     }
 
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return ApiError::bad_request(name, "request body unreadable or larger than 4 MiB")
-            .into_response();
+    let read = axum::body::to_bytes(body, MAX_BODY);
+    let Ok(Ok(bytes)) = tokio::time::timeout(crate::server::BODY_READ_LIMIT, read).await else {
+        return ApiError::bad_request(
+            name,
+            "request body unreadable, larger than 4 MiB or not sent within 30 s",
+        )
+        .into_response();
     };
 
     match dispatch(state, name, &bytes, trace).await {

@@ -35,6 +35,12 @@ pub(crate) struct DropConnection;
 /// How long a graceful stop waits for requests in flight before it closes their connections.
 const GRACEFUL_STOP_LIMIT: Duration = Duration::from_secs(5);
 
+/// How long a client may take over its TLS handshake, and over sending request headers.
+const HANDSHAKE_AND_HEADER_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long a handler waits for a request body; a client trickling bytes is cut off after it.
+pub(crate) const BODY_READ_LIMIT: Duration = Duration::from_secs(30);
+
 /// What the serving task is told to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stop {
@@ -224,10 +230,14 @@ async fn serve_connection(
     let _ = stream.set_nodelay(true);
 
     match acceptor {
-        Some(acceptor) => match acceptor.accept(stream).await {
-            Ok(tls_stream) => drive(TokioIo::new(tls_stream), router, stop_signal).await,
-            Err(error) => tracing::debug!(%peer, %error, "TLS handshake failed"),
-        },
+        Some(acceptor) => {
+            let handshake = acceptor.accept(stream);
+            match tokio::time::timeout(HANDSHAKE_AND_HEADER_LIMIT, handshake).await {
+                Ok(Ok(tls_stream)) => drive(TokioIo::new(tls_stream), router, stop_signal).await,
+                Ok(Err(error)) => tracing::debug!(%peer, %error, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%peer, "TLS handshake took too long; closed"),
+            }
+        }
         None => drive(TokioIo::new(stream), router, stop_signal).await,
     }
 }
@@ -253,7 +263,7 @@ where
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30));
+        .header_read_timeout(HANDSHAKE_AND_HEADER_LIMIT);
     let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
 
