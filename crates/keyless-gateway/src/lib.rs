@@ -141,10 +141,12 @@
 //!
 //! # Known limitations
 //!
-//! - Request bodies, which carry the token, are copied into the HTTP stack for each attempt;
-//!   those copies are not wiped. Neither are the transport's copies of an answer it still
-//!   shares, nor intermediate strings `serde_json` makes while parsing, nor the
-//!   `Authorization` header holding the derived-key bearer token.
+//! - Request bodies, which carry the token, are shared with the HTTP stack and wiped when it
+//!   lets go of them, but copies the stack makes on its own are not wiped: hyper may copy a
+//!   small body into its write buffer, and rustls encrypts from buffers of its own. Neither
+//!   are the transport's copies of an answer it still shares, nor intermediate strings
+//!   `serde_json` makes while parsing, nor the `Authorization` header holding the derived-key
+//!   bearer token.
 //! - Fractional numbers inside secret values go through `f64` (as with
 //!   `serde_json::Value`), so a value like `0.1000000000000000055` is not kept digit for
 //!   digit. Strings, integers and objects are exact.

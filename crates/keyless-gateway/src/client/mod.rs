@@ -16,6 +16,7 @@ use crate::timefmt::{parse_expiration, parse_http_date};
 use crate::wire::{self, AuthRequest, AuthResponse, BodyToken, command};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -185,7 +186,7 @@ impl GatewayClient {
         &self,
         command: &'static str,
         safety: Safety,
-        body: &[u8],
+        body: &Bytes,
     ) -> Result<Answer, Error> {
         let url = self.inner.base.join(command);
         let policy = &self.inner.retry;
@@ -254,14 +255,19 @@ impl GatewayClient {
         }
     }
 
-    async fn send_once(&self, command: &str, url: &url::Url, body: &[u8]) -> Result<Answer, Error> {
+    async fn send_once(
+        &self,
+        command: &str,
+        url: &url::Url,
+        body: &Bytes,
+    ) -> Result<Answer, Error> {
         let response = self
             .inner
             .http
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(body.to_vec())
+            .body(body.clone())
             .send()
             .await
             .map_err(|error| transport_error(command, url.as_str(), error))?;
@@ -456,8 +462,12 @@ impl GatewayClient {
     }
 }
 
-/// Serialises a request body into a buffer wiped on drop.
-fn serialize<R: Serialize>(command: &str, request: &R) -> Result<Zeroizing<Vec<u8>>, Error> {
+/// Serialises a request body into a buffer that is wiped when its last holder drops it.
+///
+/// The `Bytes` own the wiping buffer, so every attempt hands the HTTP stack a reference to
+/// the same bytes instead of an unwiped copy, and the buffer is wiped once the stack and this
+/// crate have both let go of it.
+fn serialize<R: Serialize>(command: &str, request: &R) -> Result<Bytes, Error> {
     let mut body = crate::http::WipingBuffer::with_capacity(512);
     serde_json::to_writer(&mut body, request).map_err(|error| Error::InvalidRequest {
         command: command.to_owned(),
@@ -466,7 +476,7 @@ fn serialize<R: Serialize>(command: &str, request: &R) -> Result<Zeroizing<Vec<u
             error.classify_name()
         ),
     })?;
-    Ok(body.into_inner())
+    Ok(Bytes::from_owner(body.into_inner()))
 }
 
 trait ClassifyName {

@@ -4,7 +4,7 @@ use crate::common::{
     access_key_credentials, builder, client, count_requests, fast_retry, mount_auth, secret,
 };
 use keyless_gateway::Error;
-use keyless_gateway::wire::CreateSecretRequest;
+use keyless_gateway::wire::{CreateSecretRequest, GetSecretValueRequest};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -64,6 +64,35 @@ async fn reads_are_retried_on_503() {
         .await
         .expect("third attempt succeeds");
     assert_eq!(count_requests(&server, "/v2/get-secret-value").await, 3);
+}
+
+#[tokio::test]
+async fn every_attempt_sends_the_same_whole_body() {
+    let server = server_with(
+        "get-secret-value",
+        vec![unavailable(), unavailable()],
+        json!({"/a": "v", "/b": "w"}),
+    )
+    .await;
+    client(&format!("{}/v2", server.uri()))
+        .get_secret_values(GetSecretValueRequest::new(["/a", "/b"]))
+        .await
+        .expect("third attempt succeeds");
+
+    let sent = server.received_requests().await.unwrap_or_default();
+    let bodies: Vec<serde_json::Value> = sent
+        .iter()
+        .filter(|request| request.url.path() == "/v2/get-secret-value")
+        .map(|request| serde_json::from_slice(&request.body).expect("a JSON body"))
+        .collect();
+    assert_eq!(bodies.len(), 3);
+    assert_eq!(bodies[0]["names"], json!(["/a", "/b"]));
+    assert!(
+        bodies[0]["token"]
+            .as_str()
+            .is_some_and(|token| !token.is_empty())
+    );
+    assert!(bodies.iter().all(|body| *body == bodies[0]));
 }
 
 #[tokio::test]
