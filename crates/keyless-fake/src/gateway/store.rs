@@ -303,13 +303,16 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_writer_waiting_through_delete_and_recreate_locks_the_new_item() {
+    type Waiter = tokio::task::JoinHandle<Option<tokio::sync::OwnedMutexGuard<()>>>;
+
+    /// A store holding item `/a`, a writer holding its lock, and a second writer that has
+    /// taken the lock's handle and is blocked on it.
+    async fn store_with_a_blocked_writer() -> (Arc<Store>, tokio::sync::OwnedMutexGuard<()>, Waiter)
+    {
         let store = Arc::new(Store::new());
         assert!(store.insert_new(item("/a", 1)));
         let first_writer = store.lock_writer("/a").await.unwrap();
 
-        // The waiter takes the old item's lock handle, then blocks on it.
         let waiter = tokio::spawn({
             let store = Arc::clone(&store);
             async move { store.lock_writer("/a").await }
@@ -317,6 +320,12 @@ mod tests {
         for _ in 0..10 {
             tokio::task::yield_now().await;
         }
+        (store, first_writer, waiter)
+    }
+
+    #[tokio::test]
+    async fn a_writer_waiting_through_delete_and_recreate_locks_the_new_item() {
+        let (store, first_writer, waiter) = store_with_a_blocked_writer().await;
 
         store.remove("/a");
         assert!(store.insert_new(item("/a", 2)));
@@ -332,19 +341,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_writer_waiting_through_a_delete_finds_nothing() {
-        let store = Arc::new(Store::new());
-        assert!(store.insert_new(item("/a", 1)));
-        let first_writer = store.lock_writer("/a").await.unwrap();
-        let waiter = tokio::spawn({
-            let store = Arc::clone(&store);
-            async move { store.lock_writer("/a").await.is_some() }
-        });
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
+        let (store, first_writer, waiter) = store_with_a_blocked_writer().await;
 
         store.remove("/a");
         drop(first_writer);
-        assert!(!waiter.await.unwrap());
+        assert!(waiter.await.unwrap().is_none());
     }
 }
