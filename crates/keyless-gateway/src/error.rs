@@ -5,6 +5,7 @@ use crate::holder::{HolderProblem, HolderReport};
 use keyless_fragments::HolderId;
 use std::error::Error as StdError;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A boxed error from a caller-supplied component (a certificate signer, a file read).
@@ -48,9 +49,10 @@ pub enum Error {
         url: String,
         /// What kind of failure it was.
         kind: UnreachableKind,
-        /// The transport error; for TLS it carries the verifier's reason.
+        /// The transport error; for TLS it carries the verifier's reason. Shared, because
+        /// callers that waited on one failed authentication all receive this error.
         #[source]
-        source: reqwest::Error,
+        source: Arc<reqwest::Error>,
     },
 
     /// No answer within the configured time.
@@ -60,9 +62,10 @@ pub enum Error {
         command: String,
         /// The URL that was tried.
         url: String,
-        /// The transport error, when the transport timed out (absent for a deadline).
+        /// The transport error, when the transport timed out (absent for a deadline). Shared
+        /// for the same reason as [`Error::Unreachable`]'s.
         #[source]
-        source: Option<reqwest::Error>,
+        source: Option<Arc<reqwest::Error>>,
     },
 
     /// `/auth` rejected the credentials, or they could not be produced.
@@ -396,6 +399,154 @@ impl Error {
         }
     }
 
+    /// The same error with any boxed cause made shareable, so that [`Self::copy_shared`] can
+    /// copy it. Display and source chain stay as they were.
+    pub(crate) fn shareable(self) -> Self {
+        fn share(source: Option<BoxError>) -> Option<BoxError> {
+            source.map(|cause| {
+                if cause.is::<SharedCause>() {
+                    cause
+                } else {
+                    Box::new(SharedCause(Arc::new(cause))) as BoxError
+                }
+            })
+        }
+
+        match self {
+            Self::InvalidConfig {
+                setting,
+                reason,
+                source,
+            } => Self::InvalidConfig {
+                setting,
+                reason,
+                source: share(source),
+            },
+            Self::Unauthenticated {
+                access_type,
+                message,
+                source,
+            } => Self::Unauthenticated {
+                access_type,
+                message,
+                source: share(source),
+            },
+            other => other,
+        }
+    }
+
+    /// A copy of this error for a caller that waited on the same failed authentication, or
+    /// `None` for errors authentication does not produce and for causes that were not made
+    /// [`Self::shareable`] first.
+    pub(crate) fn copy_shared(&self) -> Option<Self> {
+        fn copy(source: Option<&BoxError>) -> Option<Option<BoxError>> {
+            match source {
+                None => Some(None),
+                Some(cause) => {
+                    let shared = cause.downcast_ref::<SharedCause>()?;
+                    Some(Some(Box::new(shared.clone()) as BoxError))
+                }
+            }
+        }
+
+        Some(match self {
+            Self::InvalidConfig {
+                setting,
+                reason,
+                source,
+            } => Self::InvalidConfig {
+                setting,
+                reason: reason.clone(),
+                source: copy(source.as_ref())?,
+            },
+            Self::Unauthenticated {
+                access_type,
+                message,
+                source,
+            } => Self::Unauthenticated {
+                access_type: access_type.clone(),
+                message: message.clone(),
+                source: copy(source.as_ref())?,
+            },
+            Self::InvalidRequest { command, reason } => Self::InvalidRequest {
+                command: command.clone(),
+                reason: reason.clone(),
+            },
+            Self::Unreachable {
+                command,
+                url,
+                kind,
+                source,
+            } => Self::Unreachable {
+                command: command.clone(),
+                url: url.clone(),
+                kind: *kind,
+                source: Arc::clone(source),
+            },
+            Self::Timeout {
+                command,
+                url,
+                source,
+            } => Self::Timeout {
+                command: command.clone(),
+                url: url.clone(),
+                source: source.clone(),
+            },
+            Self::Denied {
+                command,
+                status,
+                message,
+            } => Self::Denied {
+                command: command.clone(),
+                status: *status,
+                message: message.clone(),
+            },
+            Self::NotFound { command, message } => Self::NotFound {
+                command: command.clone(),
+                message: message.clone(),
+            },
+            Self::RateLimited {
+                command,
+                retry_after,
+                message,
+            } => Self::RateLimited {
+                command: command.clone(),
+                retry_after: *retry_after,
+                message: message.clone(),
+            },
+            Self::CustomerFragmentUnavailable {
+                command,
+                status,
+                cause,
+                message,
+            } => Self::CustomerFragmentUnavailable {
+                command: command.clone(),
+                status: *status,
+                cause: *cause,
+                message: message.clone(),
+            },
+            Self::Gateway {
+                command,
+                status,
+                message,
+            } => Self::Gateway {
+                command: command.clone(),
+                status: *status,
+                message: message.clone(),
+            },
+            Self::InvalidResponse {
+                command,
+                status,
+                reason,
+            } => Self::InvalidResponse {
+                command: command.clone(),
+                status: *status,
+                reason: reason.clone(),
+            },
+            _ => return None,
+        })
+    }
+
     pub(crate) fn invalid_config(setting: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidConfig {
             setting,
@@ -414,5 +565,22 @@ impl Error {
             reason: reason.into(),
             source: Some(source.into()),
         }
+    }
+}
+
+/// A boxed cause shared by the copies of one error ([`Error::copy_shared`]). It shows, and
+/// chains to its own cause, exactly as the cause it wraps.
+#[derive(Debug, Clone)]
+struct SharedCause(Arc<BoxError>);
+
+impl fmt::Display for SharedCause {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, formatter)
+    }
+}
+
+impl StdError for SharedCause {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source()
     }
 }

@@ -185,7 +185,7 @@ pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -
         return Error::Timeout {
             command: command.to_owned(),
             url: url.to_owned(),
-            source: Some(error),
+            source: Some(std::sync::Arc::new(error)),
         };
     }
     let kind = classify(&error);
@@ -193,7 +193,7 @@ pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -
         command: command.to_owned(),
         url: url.to_owned(),
         kind,
-        source: error,
+        source: std::sync::Arc::new(error),
     }
 }
 

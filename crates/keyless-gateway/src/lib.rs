@@ -65,7 +65,8 @@
 //!   `jwt`/`oidc`, `universal_identity` (with `/uid-rotate-token`), `cert` (key data or the
 //!   challenge flow) and `aws_iam`/`azure_ad`/`gcp` from a caller-supplied cloud id. The token
 //!   is shared by all clones of a client, refreshed before it expires (one `/auth` even when
-//!   many calls wait for it), and refreshed once more when a call gets a 401.
+//!   many calls wait for it; when that `/auth` fails, every call that waited for it gets its
+//!   error, and the next call tries again), and refreshed once more when a call gets a 401.
 //! - **Retries.** [`RetryPolicy`]: reads are retried on connection failures, timeouts, 429,
 //!   502, 503 and 504 with capped exponential backoff, full jitter and `Retry-After`; writes
 //!   only when the connection could not be made, unless the caller opts in.
@@ -150,8 +151,6 @@
 //! - Fractional numbers inside secret values go through `f64` (as with
 //!   `serde_json::Value`), so a value like `0.1000000000000000055` is not kept digit for
 //!   digit. Strings, integers and objects are exact.
-//! - When `/auth` fails, callers that were waiting for it each try `/auth` themselves
-//!   (one at a time); a failure is not shared with the waiters.
 //! - The customer-fragment cause of a gateway error is read from its text, since the gateway
 //!   reports nothing else; a message without a recognisable cause gives
 //!   [`FragmentFailureCause::Unspecified`], and so does a cause stated only before the words

@@ -238,6 +238,47 @@ async fn describe_item_200_without_item_name() {
 }
 
 #[tokio::test]
+async fn concurrent_calls_waiting_on_a_rejected_auth_share_its_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v2/auth"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(error_body(
+                    "Status 401 Unauthorized, Error: UnauthorizedAccess",
+                ))
+                .set_delay(Duration::from_millis(300)),
+        )
+        .mount(&server)
+        .await;
+    let shared = client(&format!("{}/v2", server.uri()));
+
+    let calls = (0..5).map(|n| {
+        let shared = shared.clone();
+        tokio::spawn(async move { shared.get_secret_value(&format!("/a/{n}")).await })
+    });
+    let outcomes = futures::future::join_all(calls).await;
+
+    for outcome in outcomes {
+        let error = outcome.expect("the task ran").expect_err("rejected");
+        assert!(matches!(&error, Error::Unauthenticated { .. }), "{error:?}");
+    }
+    assert_eq!(
+        count_requests(&server, "/v2/auth").await,
+        1,
+        "one /auth for all five"
+    );
+
+    // A call made after the failure tries again.
+    let again = shared
+        .get_secret_value("/a")
+        .await
+        .expect_err("still rejected");
+    assert!(again.is_auth());
+    assert_eq!(count_requests(&server, "/v2/auth").await, 2);
+}
+
+#[tokio::test]
 async fn auth_rejection_is_unauthenticated() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
