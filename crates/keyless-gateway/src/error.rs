@@ -401,38 +401,18 @@ impl Error {
 
     /// The same error with any boxed cause made shareable, so that [`Self::copy_shared`] can
     /// copy it. Display and source chain stay as they were.
-    pub(crate) fn shareable(self) -> Self {
-        fn share(source: Option<BoxError>) -> Option<BoxError> {
-            source.map(|cause| {
+    pub(crate) fn shareable(mut self) -> Self {
+        if let Self::InvalidConfig { source, .. } | Self::Unauthenticated { source, .. } = &mut self
+        {
+            *source = source.take().map(|cause| {
                 if cause.is::<SharedCause>() {
                     cause
                 } else {
                     Box::new(SharedCause(Arc::new(cause))) as BoxError
                 }
-            })
+            });
         }
-
-        match self {
-            Self::InvalidConfig {
-                setting,
-                reason,
-                source,
-            } => Self::InvalidConfig {
-                setting,
-                reason,
-                source: share(source),
-            },
-            Self::Unauthenticated {
-                access_type,
-                message,
-                source,
-            } => Self::Unauthenticated {
-                access_type,
-                message,
-                source: share(source),
-            },
-            other => other,
-        }
+        self
     }
 
     /// A copy of this error for a caller that waited on the same failed authentication, or
