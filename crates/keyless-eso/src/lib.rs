@@ -126,7 +126,10 @@
 //! * `duplicate-secret-key` fires whatever the `deletionPolicy`: ESO's webhook only rejects
 //!   duplicates with `Retain`, otherwise the later entry silently wins.
 //! * `invalid-secret-key` applies Kubernetes' `IsConfigMapKey`, which is stricter than ESO's
-//!   CRD pattern (`.`, `..` and `..x` pass ESO and fail at the API server).
+//!   CRD pattern (`.`, `..` and `..x` pass ESO and fail at the API server). For an Akeyless
+//!   `dataFrom.find` with a `rewrite`, it is a warning from a sample: the rewrites are run on
+//!   an item name `<find.path>/example`, since ESO converts no key when a rewrite is set and a
+//!   `/` left in a key fails the sync. Item names the sample does not resemble may differ.
 //! * `akeyless-access-type` reads the access type from a Kubernetes `Secret` when that Secret
 //!   is defined in the same file; otherwise the value is unknown and not checked.
 //! * `store-not-found` runs only when [`Options`] lists stores (or `with_stores_from`);

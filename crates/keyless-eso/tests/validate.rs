@@ -295,6 +295,62 @@ fn akeyless_pitfalls() {
     assert_eq!(findings(&text, &vault), vec![]);
 }
 
+#[test]
+fn find_rewrites_that_leave_a_slash_in_keys_are_flagged() {
+    let options = team_options();
+    let with_rewrite = |rewrite: &str| {
+        es(&format!(
+            "  dataFrom:\n    - find: {{path: /mdapi/svc, name: {{regexp: '.*'}}}}\n      \
+            rewrite:\n        - {rewrite}\n"
+        ))
+    };
+    let diagnostics = |text: &str| {
+        let document = Document::parse("test.yaml", text);
+        validate(&document, &options)
+    };
+
+    let strips_the_prefix_only = with_rewrite("regexp: {source: '^/mdapi/', target: ''}");
+    let found = diagnostics(&strips_the_prefix_only);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].code(), "invalid-secret-key");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert_eq!(found[0].path.to_string(), "spec.dataFrom[0].rewrite");
+    assert_eq!((found[0].span.line, found[0].span.column), (11, 7));
+    assert!(
+        found[0].message.contains("`/mdapi/svc/example`")
+            && found[0].message.contains("svc/example"),
+        "{}",
+        found[0].message
+    );
+
+    let upper = with_rewrite("transform: {template: '{{ .value | upper }}'}");
+    assert_eq!(
+        findings(&upper, &options)
+            .into_iter()
+            .map(|f| f.0)
+            .collect::<Vec<_>>(),
+        ["invalid-secret-key"]
+    );
+
+    for clean in [
+        "regexp: {source: '^/mdapi/svc/(.*)', target: '$1'}",
+        "regexp: {source: '/', target: '_'}",
+        "transform: {template: '{{ .value | replace \"/\" \"-\" }}'}",
+    ] {
+        assert_eq!(findings(&with_rewrite(clean), &options), vec![], "{clean}");
+    }
+
+    // Without a rewrite ESO converts the keys (`_mdapi_svc_x`); another provider's keys are
+    // not item paths.
+    let converted = es("  dataFrom:\n    - find: {path: /mdapi/svc, name: {regexp: '.*'}}\n");
+    assert_eq!(findings(&converted, &options), vec![]);
+    let vault = Options::new().with_store(
+        KnownStore::new(SecretStoreKind::ClusterSecretStore, "cm-akeyless")
+            .provider_is_akeyless(false),
+    );
+    assert_eq!(findings(&strips_the_prefix_only, &vault), vec![]);
+}
+
 const STORE_HEAD: &str = "apiVersion: external-secrets.io/v1
 kind: ClusterSecretStore
 metadata:

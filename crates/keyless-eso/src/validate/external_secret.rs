@@ -8,10 +8,12 @@ use super::{Context, KnownStore};
 use crate::diagnostic::{Rule, Severity};
 use crate::model::{
     CreationPolicy, DeletionPolicy, ExternalSecret, ExternalSecretDataRemoteRef,
-    ExternalSecretTemplate, MetadataPolicy, RefreshPolicy, SecretStoreKind, SecretStoreRef,
-    TemplateEngineVersion,
+    ExternalSecretRewrite, ExternalSecretTemplate, MetadataPolicy, RefreshPolicy, SecretStoreKind,
+    SecretStoreRef, SecretValue, TemplateEngineVersion,
 };
 use crate::path::FieldPath;
+use crate::render::FetchError;
+use crate::render::steps::{self, DataMap};
 
 /// gjson path metacharacters: wildcards, the `|` and `#` operators, `@` modifiers, escapes.
 const GJSON_METACHARACTERS: [char; 6] = ['*', '?', '|', '#', '@', '\\'];
@@ -661,8 +663,56 @@ fn check_data_from(cx: &mut Context<'_>, es: &ExternalSecret, akeyless: bool) {
                 );
             }
         }
+
+        if akeyless
+            && let Some(find_root) = entry.find.as_ref().and_then(|find| find.path.as_deref())
+            && !entry.rewrite.is_empty()
+        {
+            check_find_rewrite_keys(cx, find_root, &entry.rewrite, path.key("rewrite"));
+        }
     }
 }
+
+/// An Akeyless `find` returns full item names (`/app/db/pass`), and with a `rewrite` ESO skips
+/// its key conversion, so rewrites that leave a `/` (or another character a Secret key cannot
+/// hold) in the key fail every sync. The rewrites are tried, as rendering runs them, on a
+/// sample item name under `find.path`; a warning, since real item names may differ.
+fn check_find_rewrite_keys(
+    cx: &mut Context<'_>,
+    find_root: &str,
+    rewrites: &[ExternalSecretRewrite],
+    rewrite_path: FieldPath,
+) {
+    let root = find_root.trim_matches('/');
+    let sample = if root.is_empty() {
+        format!("/{FIND_SAMPLE_LEAF}")
+    } else {
+        format!("/{root}/{FIND_SAMPLE_LEAF}")
+    };
+    let found = DataMap::from([(sample.clone(), SecretValue::from(""))]);
+
+    // Rewrites that cannot run (a bad regexp, a merge) are reported by the rules above.
+    let Ok(mut rewritten) = steps::rewrite(rewrites, found) else {
+        return;
+    };
+    if let Err(FetchError::InvalidKey { reason }) = steps::validate_keys(&mut rewritten) {
+        cx.report(
+            Rule::InvalidSecretKey,
+            rewrite_path,
+            format!(
+                "an item found as `{sample}` gets an invalid key after these rewrites: {reason}"
+            ),
+        )
+        .severity(Severity::Warning)
+        .help(
+            "Akeyless `find` returns full item names, and ESO converts no key when a rewrite \
+            is set: rewrite every `/` away (for example `source: \"/\"`, `target: \"_\"`)",
+        );
+    }
+}
+
+/// The last path element of the sample item name [`check_find_rewrite_keys`] tries.
+const FIND_SAMPLE_LEAF: &str = "example";
 
 const FORBIDDEN_TYPE: &str = "bootstrap.kubernetes.io/token";
 const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
