@@ -49,10 +49,9 @@ pub enum Error {
         url: String,
         /// What kind of failure it was.
         kind: UnreachableKind,
-        /// The transport error; for TLS it carries the verifier's reason. Shared, because
-        /// callers that waited on one failed authentication all receive this error.
+        /// The transport error; for TLS it carries the verifier's reason.
         #[source]
-        source: Arc<reqwest::Error>,
+        source: TransportError,
     },
 
     /// No answer within the configured time.
@@ -62,10 +61,9 @@ pub enum Error {
         command: String,
         /// The URL that was tried.
         url: String,
-        /// The transport error, when the transport timed out (absent for a deadline). Shared
-        /// for the same reason as [`Error::Unreachable`]'s.
+        /// The transport error, when the transport timed out (absent for a deadline).
         #[source]
-        source: Option<Arc<reqwest::Error>>,
+        source: Option<TransportError>,
     },
 
     /// `/auth` rejected the credentials, or they could not be produced.
@@ -399,34 +397,14 @@ impl Error {
         }
     }
 
-    /// The same error with any boxed cause made shareable, so that [`Self::copy_shared`] can
-    /// copy it. Display and source chain stay as they were.
-    pub(crate) fn shareable(mut self) -> Self {
-        if let Self::InvalidConfig { source, .. } | Self::Unauthenticated { source, .. } = &mut self
-        {
-            *source = source.take().map(|cause| {
-                if cause.is::<SharedCause>() {
-                    cause
-                } else {
-                    Box::new(SharedCause(Arc::new(cause))) as BoxError
-                }
-            });
-        }
-        self
-    }
-
     /// A copy of this error for a caller that waited on the same failed authentication, or
-    /// `None` for errors authentication does not produce and for causes that were not made
-    /// [`Self::shareable`] first.
+    /// `None` for errors authentication does not produce.
+    ///
+    /// A boxed local cause cannot be cloned, so the copy carries a snapshot of its chain: the
+    /// same text layer by layer, without the original types to downcast to.
     pub(crate) fn copy_shared(&self) -> Option<Self> {
-        fn copy(source: Option<&BoxError>) -> Option<Option<BoxError>> {
-            match source {
-                None => Some(None),
-                Some(cause) => {
-                    let shared = cause.downcast_ref::<SharedCause>()?;
-                    Some(Some(Box::new(shared.clone()) as BoxError))
-                }
-            }
+        fn copy(source: Option<&BoxError>) -> Option<BoxError> {
+            source.map(|cause| Box::new(CauseSnapshot::of(cause.as_ref(), 0)) as BoxError)
         }
 
         Some(match self {
@@ -437,7 +415,7 @@ impl Error {
             } => Self::InvalidConfig {
                 setting,
                 reason: reason.clone(),
-                source: copy(source.as_ref())?,
+                source: copy(source.as_ref()),
             },
             Self::Unauthenticated {
                 access_type,
@@ -446,7 +424,7 @@ impl Error {
             } => Self::Unauthenticated {
                 access_type: access_type.clone(),
                 message: message.clone(),
-                source: copy(source.as_ref())?,
+                source: copy(source.as_ref()),
             },
             Self::InvalidRequest { command, reason } => Self::InvalidRequest {
                 command: command.clone(),
@@ -461,7 +439,7 @@ impl Error {
                 command: command.clone(),
                 url: url.clone(),
                 kind: *kind,
-                source: Arc::clone(source),
+                source: source.clone(),
             },
             Self::Timeout {
                 command,
@@ -548,19 +526,77 @@ impl Error {
     }
 }
 
-/// A boxed cause shared by the copies of one error ([`Error::copy_shared`]). It shows, and
-/// chains to its own cause, exactly as the cause it wraps.
-#[derive(Debug, Clone)]
-struct SharedCause(Arc<BoxError>);
+/// The transport failure behind [`Error::Unreachable`] and [`Error::Timeout`]: reqwest's
+/// error, shared so that every call that waited on one failed authentication can receive it.
+///
+/// It shows and chains exactly as the reqwest error does (its `source` is reqwest's own
+/// cause); [`Self::as_reqwest`] gives the reqwest error itself.
+#[derive(Clone)]
+pub struct TransportError(Arc<reqwest::Error>);
 
-impl fmt::Display for SharedCause {
+impl TransportError {
+    pub(crate) fn new(error: reqwest::Error) -> Self {
+        Self(Arc::new(error))
+    }
+
+    /// The reqwest error.
+    pub fn as_reqwest(&self) -> &reqwest::Error {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, formatter)
+    }
+}
+
+impl fmt::Display for TransportError {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, formatter)
     }
 }
 
-impl StdError for SharedCause {
+impl StdError for TransportError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.0.source()
+    }
+}
+
+/// The text of a cause chain, for a copy of an error whose cause cannot be cloned: one layer
+/// per cause, each showing that cause's own text.
+#[derive(Debug)]
+struct CauseSnapshot {
+    text: String,
+    source: Option<Box<Self>>,
+}
+
+impl CauseSnapshot {
+    /// Causes deeper than this are left out of a snapshot.
+    const MAX_DEPTH: usize = 16;
+
+    fn of(cause: &(dyn StdError + 'static), depth: usize) -> Self {
+        let source = cause
+            .source()
+            .filter(|_| depth + 1 < Self::MAX_DEPTH)
+            .map(|next| Box::new(Self::of(next, depth + 1)));
+        Self {
+            text: cause.to_string(),
+            source,
+        }
+    }
+}
+
+impl fmt::Display for CauseSnapshot {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.text)
+    }
+}
+
+impl StdError for CauseSnapshot {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|next| next as &(dyn StdError + 'static))
     }
 }

@@ -1,7 +1,7 @@
 //! Transport settings shared by the gateway client and the HTTP fragment holder, and the
 //! mapping of transport failures to [`Error`].
 
-use crate::error::{Error, UnreachableKind};
+use crate::error::{Error, TransportError, UnreachableKind};
 use std::error::Error as StdError;
 use std::time::Duration;
 
@@ -185,7 +185,7 @@ pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -
         return Error::Timeout {
             command: command.to_owned(),
             url: url.to_owned(),
-            source: Some(std::sync::Arc::new(error)),
+            source: Some(TransportError::new(error)),
         };
     }
     let kind = classify(&error);
@@ -193,7 +193,7 @@ pub(crate) fn transport_error(command: &str, url: &str, error: reqwest::Error) -
         command: command.to_owned(),
         url: url.to_owned(),
         kind,
-        source: std::sync::Arc::new(error),
+        source: TransportError::new(error),
     }
 }
 

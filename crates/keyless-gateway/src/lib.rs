@@ -187,5 +187,5 @@ pub mod wire;
 pub use auth::{CertChallengeSigner, CloudProvider, Credentials, SecretSource};
 pub use base_url::BaseUrl;
 pub use client::{GatewayClient, GatewayClientBuilder};
-pub use error::{BoxError, Error, FragmentFailureCause, UnreachableKind};
+pub use error::{BoxError, Error, FragmentFailureCause, TransportError, UnreachableKind};
 pub use retry::RetryPolicy;

@@ -87,7 +87,6 @@ impl TokenCache {
                 issued
             }
             Err(error) => {
-                let error = error.shareable();
                 *self.lock_failure() = error.copy_shared();
                 return Err(error);
             }
@@ -221,14 +220,25 @@ mod tests {
     }
 
     #[test]
-    fn only_shareable_causes_are_copied() {
-        assert!(rejected().copy_shared().is_none());
-        let shared = rejected().shareable();
-        let copy = shared.copy_shared().expect("a shareable cause is copied");
-        assert_eq!(copy.to_string(), shared.to_string());
-        assert_eq!(
-            copy.source().map(ToString::to_string),
-            shared.source().map(ToString::to_string)
-        );
+    fn a_copy_keeps_the_text_of_every_cause_and_the_original_keeps_its_types() {
+        let original = rejected();
+        let copy = original
+            .copy_shared()
+            .expect("authentication errors are copied");
+
+        assert_eq!(copy.to_string(), original.to_string());
+        fn chain(error: &Error) -> Vec<String> {
+            let mut texts = Vec::new();
+            let mut cause = error.source();
+            while let Some(layer) = cause {
+                texts.push(layer.to_string());
+                cause = layer.source();
+            }
+            texts
+        }
+        assert_eq!(chain(&copy), chain(&original));
+        assert_eq!(chain(&copy), ["the key file is empty"]);
+        let original_cause = original.source().expect("a cause");
+        assert!(original_cause.downcast_ref::<std::io::Error>().is_some());
     }
 }

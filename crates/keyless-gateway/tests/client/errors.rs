@@ -322,6 +322,19 @@ async fn connection_refused() {
         "{error:?}"
     );
     assert!(error.is_retryable());
+
+    // The transport layer shows as reqwest's error and gives it back.
+    let Error::Unreachable { source, .. } = &error else {
+        unreachable!("matched above")
+    };
+    assert_eq!(source.to_string(), source.as_reqwest().to_string());
+    assert!(source.as_reqwest().is_connect());
+    let layer = std::error::Error::source(&error).expect("a transport cause");
+    assert!(
+        layer
+            .downcast_ref::<keyless_gateway::TransportError>()
+            .is_some()
+    );
 }
 
 #[tokio::test]
