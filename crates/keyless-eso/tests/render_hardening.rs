@@ -214,5 +214,33 @@ fn data_from_naming_another_store_is_refused_for_find_and_extract() {
             source.to_string().contains("\"elsewhere\""),
             "{kind}: {source}"
         );
+
+        // The own store named again, its kind spelled out or left to its default, is the
+        // own store.
+        let own_store_by_name = |own_kind: &str, named_kind: &str| {
+            let text = format!(
+                "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  \
+                 name: app\nspec:\n  secretStoreRef:\n    name: local{own_kind}\n  \
+                 dataFrom:\n    - {entry}\n      sourceRef:\n        storeRef:\n          \
+                 name: local{named_kind}\n"
+            );
+            let document = Document::parse("case.yaml", text.as_str());
+            let (_, external_secret) = document.external_secrets().next().expect("one");
+            render::provider_data_from_values(external_secret, &values)
+        };
+        for (own_kind, named_kind) in [
+            ("", "\n          kind: SecretStore"),
+            ("\n    kind: SecretStore", ""),
+            ("", ""),
+        ] {
+            let data = own_store_by_name(own_kind, named_kind)
+                .unwrap_or_else(|error| panic!("{kind} {own_kind:?} {named_kind:?}: {error}"));
+            assert!(!data.is_empty());
+        }
+        let cluster = own_store_by_name("", "\n          kind: ClusterSecretStore");
+        assert!(
+            cluster.is_err(),
+            "{kind}: a ClusterSecretStore of the same name is another"
+        );
     }
 }

@@ -199,7 +199,7 @@ pub async fn fetch_provider_data(
             }));
         }
         if let Some(store) = entry.source_ref.as_ref().and_then(|r| r.store_ref.as_ref())
-            && spec.secret_store_ref.as_ref() != Some(store)
+            && !is_own_store(spec.secret_store_ref.as_ref(), store)
         {
             return Err(wrap(FetchError::Unsupported {
                 what: format!("data[].sourceRef naming store {:?}", store.name),
@@ -211,13 +211,22 @@ pub async fn fetch_provider_data(
     Ok(provider_data)
 }
 
+/// Whether `named` is the ExternalSecret's own store `own`, as ESO resolves references: by
+/// name and kind, an unset kind meaning `SecretStore`.
+fn is_own_store(
+    own: Option<&crate::model::SecretStoreRef>,
+    named: &crate::model::SecretStoreRef,
+) -> bool {
+    own.is_some_and(|own| own.name == named.name && own.effective_kind() == named.effective_kind())
+}
+
 /// A `dataFrom` entry reading from another store than the ExternalSecret's own.
 fn other_store(
     external_secret: &ExternalSecret,
     source_ref: Option<&crate::model::StoreGeneratorSourceRef>,
 ) -> Option<FetchError> {
     let store = source_ref?.store_ref.as_ref()?;
-    (external_secret.spec.secret_store_ref.as_ref() != Some(store)).then(|| {
+    (!is_own_store(external_secret.spec.secret_store_ref.as_ref(), store)).then(|| {
         FetchError::Unsupported {
             what: format!("dataFrom[].sourceRef naming store {:?}", store.name),
         }
