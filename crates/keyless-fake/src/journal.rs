@@ -9,13 +9,15 @@ pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 
 /// Longest text, in bytes, an entry keeps of a command, caller or item name.
 ///
-/// Those texts come from the request, before or without authentication, so an entry keeps only
-/// a prefix (cut on a character boundary and ended with `…`); a full journal then stays within
-/// a few megabytes however large the requests were.
+/// Those texts come from the request, some before or without authentication, so an entry
+/// keeps only a prefix (cut on a character boundary and ended with `…`). With
+/// [`MAX_JOURNAL_ITEM_BYTES`], an entry holds about 3 KiB at most, and a journal of the
+/// default capacity about 30 MiB, however large the requests were.
 pub const MAX_JOURNAL_TEXT_BYTES: usize = 512;
 
-/// Most item names one entry keeps; the rest are counted in [`JournalEntry::omitted_items`].
-pub const MAX_JOURNAL_ITEMS: usize = 64;
+/// Most bytes of item names one entry keeps, all names together; the names that do not fit
+/// are counted in [`JournalEntry::omitted_items`].
+pub const MAX_JOURNAL_ITEM_BYTES: usize = 2048;
 
 /// One request the fake answered (or refused to answer).
 ///
@@ -33,8 +35,8 @@ pub struct JournalEntry {
     /// Who asked: the access id behind the token (or the bearer's name on the fragment
     /// service); `None` when the caller was not identified. Cut to [`MAX_JOURNAL_TEXT_BYTES`].
     pub caller: Option<String>,
-    /// Item paths the request named, as requested: at most [`MAX_JOURNAL_ITEMS`] of them, each
-    /// cut to [`MAX_JOURNAL_TEXT_BYTES`].
+    /// Item paths the request named, as requested, each cut to [`MAX_JOURNAL_TEXT_BYTES`]: the
+    /// first ones, as many as fit in [`MAX_JOURNAL_ITEM_BYTES`].
     pub items: Vec<String>,
     /// How many further item names the request named beyond those kept in `items`.
     pub omitted_items: usize,
@@ -107,12 +109,20 @@ impl Journal {
         status: u16,
         fault: Option<String>,
     ) {
-        let omitted_items = items.len().saturating_sub(MAX_JOURNAL_ITEMS);
-        let items = items
+        let requested = items.len();
+        let mut budget = MAX_JOURNAL_ITEM_BYTES;
+        let items: Vec<String> = items
             .into_iter()
-            .take(MAX_JOURNAL_ITEMS)
             .map(bounded_text)
+            .take_while(|name| match budget.checked_sub(name.len()) {
+                Some(left) => {
+                    budget = left;
+                    true
+                }
+                None => false,
+            })
             .collect();
+        let omitted_items = requested - items.len();
         let command = bounded_text(command);
         let caller = caller.map(bounded_text);
 
@@ -141,7 +151,7 @@ impl Journal {
 }
 
 /// `text` cut to at most [`MAX_JOURNAL_TEXT_BYTES`] (the `…` marker included).
-fn bounded_text(mut text: String) -> String {
+pub(crate) fn bounded_text(mut text: String) -> String {
     const MARKER: &str = "…";
 
     if text.len() <= MAX_JOURNAL_TEXT_BYTES {
@@ -184,7 +194,9 @@ mod tests {
     fn entries_keep_bounded_prefixes_of_request_texts() {
         let journal = Journal::with_capacity(4);
         let long_caller = "é".repeat(MAX_JOURNAL_TEXT_BYTES);
-        let items = (0..MAX_JOURNAL_ITEMS + 3)
+        // Names of 9 bytes (`/item/NNN`).
+        let fitting = MAX_JOURNAL_ITEM_BYTES / 9;
+        let items = (100..100 + fitting + 3)
             .map(|n| format!("/item/{n}"))
             .collect();
         journal.record("x".repeat(10_000), Some(long_caller), items, 404, None);
@@ -195,12 +207,16 @@ mod tests {
         let caller = entry.caller.as_deref().unwrap_or_default();
         assert!(caller.len() <= MAX_JOURNAL_TEXT_BYTES);
         assert!(caller.starts_with("éé") && caller.ends_with('…'));
-        assert_eq!(entry.items.len(), MAX_JOURNAL_ITEMS);
-        assert_eq!(
-            entry.items[MAX_JOURNAL_ITEMS - 1],
-            format!("/item/{}", MAX_JOURNAL_ITEMS - 1)
-        );
+        assert_eq!(entry.items.len(), fitting);
+        assert_eq!(entry.items[0], "/item/100");
         assert_eq!(entry.omitted_items, 3);
+
+        let huge_names = vec!["n".repeat(100_000); 50];
+        journal.record("get-secret-value".into(), None, huge_names, 200, None);
+        let entry = &journal.entries()[1];
+        let kept: usize = entry.items.iter().map(String::len).sum();
+        assert!(kept <= MAX_JOURNAL_ITEM_BYTES && !entry.items.is_empty());
+        assert_eq!(entry.items.len() + entry.omitted_items, 50);
     }
 
     #[test]

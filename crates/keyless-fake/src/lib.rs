@@ -100,7 +100,7 @@
 //! Requests are bounded: a gateway body may be 4 MiB, a fragment-service body 16 KiB and is
 //! read only after the bearer check, a TLS handshake, the headers and a body must each arrive
 //! within 30 s, and a journal entry keeps at most [`MAX_JOURNAL_TEXT_BYTES`] of each text it
-//! records and [`MAX_JOURNAL_ITEMS`] item names.
+//! records and [`MAX_JOURNAL_ITEM_BYTES`] of item names; the logs keep the same prefixes.
 //!
 //! # Known limitations
 //!
@@ -160,7 +160,7 @@ pub use gateway::{
     FaultRule, GatewayFault, GatewayFaults, MountedGateway,
 };
 pub use journal::{
-    DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry, MAX_JOURNAL_ITEMS, MAX_JOURNAL_TEXT_BYTES,
+    DEFAULT_JOURNAL_CAPACITY, Journal, JournalEntry, MAX_JOURNAL_ITEM_BYTES, MAX_JOURNAL_TEXT_BYTES,
 };
 pub use seed::Seed;
 pub use server::TestCertificateAuthority;

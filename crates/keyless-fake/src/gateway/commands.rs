@@ -115,6 +115,7 @@ pub(super) fn auth(
             ok(&response)
         }
         Err(refusal) => {
+            let access_type = crate::journal::bounded_text(access_type.to_string());
             tracing::debug!(reason = refusal.reason(), %access_type, "authentication refused");
             let access_id = request.access_id.as_deref().unwrap_or("-");
             Err(ApiError::nested(

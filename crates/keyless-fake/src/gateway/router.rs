@@ -134,6 +134,9 @@ async fn handle(
     } else {
         response.status().as_u16()
     };
+    // Both come from the request; the log keeps only what the journal keeps.
+    let command_name = crate::journal::bounded_text(command_name);
+    trace.caller = trace.caller.map(crate::journal::bounded_text);
     tracing::debug!(
         command = %command_name,
         caller = trace.caller.as_deref().unwrap_or("-"),
