@@ -15,8 +15,9 @@ pub const DEFAULT_JOURNAL_CAPACITY: usize = 10_000;
 /// default capacity about 30 MiB, however large the requests were.
 pub const MAX_JOURNAL_TEXT_BYTES: usize = 512;
 
-/// Most bytes of item names one entry keeps, all names together; the names that do not fit
-/// are counted in [`JournalEntry::omitted_items`].
+/// Most bytes of item names one entry keeps, all names together, each name counted as its
+/// text plus the size of a `String` (so a flood of empty names is bounded too); the names that
+/// do not fit are counted in [`JournalEntry::omitted_items`].
 pub const MAX_JOURNAL_ITEM_BYTES: usize = 2048;
 
 /// One request the fake answered (or refused to answer).
@@ -114,13 +115,15 @@ impl Journal {
         let items: Vec<String> = items
             .into_iter()
             .map(bounded_text)
-            .take_while(|name| match budget.checked_sub(name.len()) {
-                Some(left) => {
-                    budget = left;
-                    true
-                }
-                None => false,
-            })
+            .take_while(
+                |name| match budget.checked_sub(name.len() + size_of::<String>()) {
+                    Some(left) => {
+                        budget = left;
+                        true
+                    }
+                    None => false,
+                },
+            )
             .collect();
         let omitted_items = requested - items.len();
         let command = bounded_text(command);
@@ -194,8 +197,8 @@ mod tests {
     fn entries_keep_bounded_prefixes_of_request_texts() {
         let journal = Journal::with_capacity(4);
         let long_caller = "é".repeat(MAX_JOURNAL_TEXT_BYTES);
-        // Names of 9 bytes (`/item/NNN`).
-        let fitting = MAX_JOURNAL_ITEM_BYTES / 9;
+        // Names of 9 bytes (`/item/NNN`), each charged with its `String` as well.
+        let fitting = MAX_JOURNAL_ITEM_BYTES / (9 + size_of::<String>());
         let items = (100..100 + fitting + 3)
             .map(|n| format!("/item/{n}"))
             .collect();
@@ -211,9 +214,18 @@ mod tests {
         assert_eq!(entry.items[0], "/item/100");
         assert_eq!(entry.omitted_items, 3);
 
+        let empty_names = vec![String::new(); 1_000_000];
+        journal.record("get-secret-value".into(), None, empty_names, 401, None);
+        let entry = &journal.entries()[1];
+        assert_eq!(
+            entry.items.len(),
+            MAX_JOURNAL_ITEM_BYTES / size_of::<String>()
+        );
+        assert_eq!(entry.items.len() + entry.omitted_items, 1_000_000);
+
         let huge_names = vec!["n".repeat(100_000); 50];
         journal.record("get-secret-value".into(), None, huge_names, 200, None);
-        let entry = &journal.entries()[1];
+        let entry = &journal.entries()[2];
         let kept: usize = entry.items.iter().map(String::len).sum();
         assert!(kept <= MAX_JOURNAL_ITEM_BYTES && !entry.items.is_empty());
         assert_eq!(entry.items.len() + entry.omitted_items, 50);
