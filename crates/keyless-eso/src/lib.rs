@@ -223,6 +223,8 @@
 //!   prints Go's `%v`; a rotated secret whose value is empty (`{}`, `null`, `""`) is a
 //!   provider error where ESO returns `{}` or fails converting it; and one authentication
 //!   serves a whole render where ESO authenticates for every entry.
+//! * Validation applies the Akeyless rules according to the ExternalSecret's own store, also
+//!   to an entry whose `sourceRef.storeRef` names another store (which rendering refuses).
 //! * Templates cannot nest lists and maps deeper than 100 levels (`list`, `dict`, `fromJson`,
 //!   `fromYaml`), where Go has no limit; see [`template`] for this and the other resource limits.
 

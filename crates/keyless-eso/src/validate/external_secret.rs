@@ -115,6 +115,9 @@ fn resolve(cx: &Context<'_>, es: &ExternalSecret, store_ref: &SecretStoreRef) ->
 
 /// Checks `secretStoreRef`; returns whether Akeyless rules apply (the store is Akeyless, or
 /// its provider is unknown).
+///
+/// The answer holds for every entry, including one whose `sourceRef.storeRef` names another
+/// store: such an entry is checked by the rules of the ExternalSecret's own store.
 fn check_store_ref(cx: &mut Context<'_>, es: &ExternalSecret) -> bool {
     let path = FieldPath::root().key("spec").key("secretStoreRef");
     let Some(store_ref) = &es.spec.secret_store_ref else {
