@@ -1,7 +1,7 @@
 //! Provider semantics: how ESO's Akeyless provider turns items into values.
 //!
 //! The rules here do not need a network: [`InMemorySource`](crate::source::InMemorySource)
-//! applies them to values held in memory, and the `gateway` feature's [`akeyless`] adapter
+//! applies them to values held in memory, and the `akeyless` adapter (feature `gateway`)
 //! applies them to items fetched from an Akeyless gateway.
 
 #[cfg(feature = "gateway")]
