@@ -353,6 +353,85 @@ async fn the_fragment_service_refuses_large_bodies_and_journals_bounded_paths() 
     assert!(last.command.starts_with("/ppp") && last.command.ends_with('…'));
 }
 
+/// Sends `head` (request line and headers, announcing a body that never comes) and one body
+/// byte, then returns the answer's status line and how long it took on the test's clock.
+async fn answer_to_a_stalled_body(address: &str, head: &str) -> (String, Duration) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(b"{").await.unwrap();
+    let started = tokio::time::Instant::now();
+
+    let mut answer = Vec::new();
+    let mut buffer = [0_u8; 1024];
+    while !answer.windows(2).any(|pair| pair == b"\r\n") {
+        let read = stream.read(&mut buffer).await.unwrap();
+        assert!(read > 0, "closed without an answer");
+        answer.extend_from_slice(&buffer[..read]);
+    }
+    let text = String::from_utf8_lossy(&answer);
+    let status_line = text.lines().next().unwrap_or_default().to_owned();
+    (status_line, started.elapsed())
+}
+
+// The clock is paused and jumps ahead whenever every task waits, so the 30 s pass at once.
+#[tokio::test(start_paused = true)]
+async fn bodies_that_stop_arriving_are_cut_off_after_30_seconds() {
+    let gateway = FakeGateway::builder()
+        .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
+        .start()
+        .await
+        .unwrap();
+    let address = |base: &str| {
+        let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
+        rest.split('/').next().unwrap_or_default().to_owned()
+    };
+
+    let fragment_head = "POST /api/derived-key HTTP/1.1\r\nHost: fake\r\n\
+        Authorization: Bearer cf-other-caller-token\r\nContent-Type: application/json\r\n\
+        Content-Length: 100\r\n\r\n";
+    let fragment_service = address(gateway.fragment_service().base_url());
+    let (status, waited) = answer_to_a_stalled_body(&fragment_service, fragment_head).await;
+    assert_eq!(status, "HTTP/1.1 400 Bad Request");
+    assert!(waited >= Duration::from_secs(30), "{waited:?}");
+
+    let base_path = gateway
+        .base_url()
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map_or(String::new(), |(_, path)| format!("/{path}"));
+    let gateway_head = format!(
+        "POST {base_path}/get-secret-value HTTP/1.1\r\nHost: fake\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    );
+    let (status, waited) =
+        answer_to_a_stalled_body(&address(gateway.base_url()), &gateway_head).await;
+    assert_eq!(status, "HTTP/1.1 400 Bad Request");
+    assert!(waited >= Duration::from_secs(30), "{waited:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn tls_handshakes_that_never_start_are_closed_after_30_seconds() {
+    use tokio::io::AsyncReadExt as _;
+
+    let gateway = FakeGateway::builder().tls(true).start().await.unwrap();
+    let address = gateway
+        .base_url()
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+
+    let mut silent = tokio::net::TcpStream::connect(address).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let mut buffer = [0_u8; 16];
+    let read = silent.read(&mut buffer).await.unwrap_or(0);
+    assert_eq!(read, 0, "closed without a byte");
+    assert!(started.elapsed() >= Duration::from_secs(30));
+}
+
 #[tokio::test]
 async fn item_names_that_read_like_fragment_failures_keep_their_status() {
     let names = [
