@@ -311,13 +311,26 @@ async fn the_fragment_service_checks_bearer_tokens_and_rate_limits_each_caller()
     assert!(!format!("{journal:?}").contains("cf-other-caller-token"));
 }
 
-#[tokio::test]
-async fn the_fragment_service_refuses_large_bodies_and_journals_bounded_paths() {
-    let gateway = FakeGateway::builder()
+/// A fake whose fragment service also accepts the caller `other` (`cf-other-caller-token`).
+async fn with_a_second_fragment_caller() -> FakeGatewayHandle {
+    FakeGateway::builder()
         .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// `host:port` of a base URL such as `https://127.0.0.1:8443/akeyless-api/v2`.
+fn host_and_port(base_url: &str) -> String {
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn the_fragment_service_refuses_large_bodies_and_journals_bounded_paths() {
+    let gateway = with_a_second_fragment_caller().await;
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let base = gateway.fragment_service().base_url().to_owned();
     let endpoint = format!("{base}/api/derived-key");
@@ -378,20 +391,11 @@ async fn answer_to_a_stalled_body(address: &str, head: &str) -> (String, Duratio
 // The clock is paused and jumps ahead whenever every task waits, so the 30 s pass at once.
 #[tokio::test(start_paused = true)]
 async fn bodies_that_stop_arriving_are_cut_off_after_30_seconds() {
-    let gateway = FakeGateway::builder()
-        .fragment_service_caller("other", Some(SecretString::from("cf-other-caller-token")))
-        .start()
-        .await
-        .unwrap();
-    let address = |base: &str| {
-        let rest = base.split_once("://").map_or(base, |(_, rest)| rest);
-        rest.split('/').next().unwrap_or_default().to_owned()
-    };
-
+    let gateway = with_a_second_fragment_caller().await;
     let fragment_head = "POST /api/derived-key HTTP/1.1\r\nHost: fake\r\n\
         Authorization: Bearer cf-other-caller-token\r\nContent-Type: application/json\r\n\
         Content-Length: 100\r\n\r\n";
-    let fragment_service = address(gateway.fragment_service().base_url());
+    let fragment_service = host_and_port(gateway.fragment_service().base_url());
     let (status, waited) = answer_to_a_stalled_body(&fragment_service, fragment_head).await;
     assert_eq!(status, "HTTP/1.1 400 Bad Request");
     assert!(waited >= Duration::from_secs(30), "{waited:?}");
@@ -406,7 +410,7 @@ async fn bodies_that_stop_arriving_are_cut_off_after_30_seconds() {
          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
     );
     let (status, waited) =
-        answer_to_a_stalled_body(&address(gateway.base_url()), &gateway_head).await;
+        answer_to_a_stalled_body(&host_and_port(gateway.base_url()), &gateway_head).await;
     assert_eq!(status, "HTTP/1.1 400 Bad Request");
     assert!(waited >= Duration::from_secs(30), "{waited:?}");
 }
@@ -416,15 +420,9 @@ async fn tls_handshakes_that_never_start_are_closed_after_30_seconds() {
     use tokio::io::AsyncReadExt as _;
 
     let gateway = FakeGateway::builder().tls(true).start().await.unwrap();
-    let address = gateway
-        .base_url()
-        .trim_start_matches("https://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-
-    let mut silent = tokio::net::TcpStream::connect(address).await.unwrap();
+    let mut silent = tokio::net::TcpStream::connect(host_and_port(gateway.base_url()))
+        .await
+        .unwrap();
     let started = tokio::time::Instant::now();
     let mut buffer = [0_u8; 16];
     let read = silent.read(&mut buffer).await.unwrap_or(0);
