@@ -447,8 +447,7 @@ async fn answer(
 
     // The body is read only now, after the bearer check, and only up to MAX_BODY: an unknown
     // caller cannot make the service buffer anything.
-    let read = axum::body::to_bytes(body, MAX_BODY);
-    let Ok(Ok(body)) = tokio::time::timeout(crate::server::BODY_READ_LIMIT, read).await else {
+    let Some(body) = crate::server::read_body(body, MAX_BODY).await else {
         return Outcome::error(
             StatusCode::BAD_REQUEST,
             Some(caller),

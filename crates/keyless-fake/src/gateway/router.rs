@@ -162,8 +162,7 @@ async fn run_command(state: &GatewayState, name: &str, body: Body, trace: &mut T
         }
     }
 
-    let read = axum::body::to_bytes(body, MAX_BODY);
-    let Ok(Ok(bytes)) = tokio::time::timeout(crate::server::BODY_READ_LIMIT, read).await else {
+    let Some(bytes) = crate::server::read_body(body, MAX_BODY).await else {
         return ApiError::bad_request(
             name,
             "request body unreadable, larger than 4 MiB or not sent within 30 s",

@@ -208,8 +208,8 @@ impl Store {
     /// Waits for the writer lock of `name` and holds it; `None` if the item does not exist.
     ///
     /// The item may be deleted and created again while a writer waits on the old item's lock.
-    /// The writer then waits again, on the new item's lock, so two writers of one name never
-    /// hold different locks and both commit the same version number.
+    /// The writer then waits again, on the new item's lock: two writers of one name never
+    /// hold two different locks at once, so they cannot both commit the same version number.
     pub(crate) async fn lock_writer(&self, name: &str) -> Option<tokio::sync::OwnedMutexGuard<()>> {
         loop {
             let lock = self.writer_lock(name)?;

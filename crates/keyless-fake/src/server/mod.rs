@@ -39,7 +39,14 @@ const GRACEFUL_STOP_LIMIT: Duration = Duration::from_secs(5);
 const HANDSHAKE_AND_HEADER_LIMIT: Duration = Duration::from_secs(30);
 
 /// How long a handler waits for a request body; a client trickling bytes is cut off after it.
-pub(crate) const BODY_READ_LIMIT: Duration = Duration::from_secs(30);
+const BODY_READ_LIMIT: Duration = Duration::from_secs(30);
+
+/// Reads a request body of at most `limit` bytes that arrives within [`BODY_READ_LIMIT`];
+/// `None` when it is larger, broken off or late.
+pub(crate) async fn read_body(body: Body, limit: usize) -> Option<axum::body::Bytes> {
+    let read = axum::body::to_bytes(body, limit);
+    tokio::time::timeout(BODY_READ_LIMIT, read).await.ok()?.ok()
+}
 
 /// What the serving task is told to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
