@@ -19,8 +19,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use crate::ids::{Epoch, HolderId, KeyId, KeyVersion, decode_base64_exact};
 use crate::keys::{CustomerFragment, Roster, SaasShare, SecretScalar, check_epoch, check_key};
 use crate::suite::{
-    self, Element, Proof, VOPRF, VerifyingKey, decode_scalar, generate_proof, hash_to_group,
-    random_nonzero_scalar, verify_proof,
+    self, BlindedTables, Element, Proof, ProofCheck, VOPRF, VerifyingKey, decode_scalar,
+    generate_proof, hash_to_group, random_nonzero_scalar, verify_proofs,
 };
 
 /// Length of an encoded [`DerivedPartial`].
@@ -507,6 +507,10 @@ impl PendingDerivation {
 
     /// Step d: verifies the customer partial and SaaS partials in id order until `t` are
     /// valid.
+    ///
+    /// The customer partial and the first `t` SaaS partials, all an honest run needs, are
+    /// checked in one batch (their transcripts share one field inversion); the others only
+    /// replace partials that failed, one at a time.
     fn verified(
         &self,
         customer: Candidate,
@@ -514,24 +518,47 @@ impl PendingDerivation {
     ) -> Result<(Candidate, Vec<Candidate>)> {
         let roster = &self.roster;
         let need = usize::from(roster.threshold().threshold());
-        let mut invalid = Vec::new();
+        let blinded = BlindedTables::new(&[self.blinded]);
+        let saas_key = |candidate: &Candidate| {
+            roster
+                .saas_key(candidate.holder)
+                .ok_or(Error::UnknownHolderId {
+                    holder: candidate.holder,
+                })
+        };
 
-        let customer_valid = self.proof_holds(roster.customer_key(), &customer);
+        let mut saas = saas.into_iter();
+        let first: Vec<Candidate> = saas.by_ref().take(need).collect();
+        let mut checks = vec![proof_check(roster.customer_key(), &customer)];
+        for candidate in &first {
+            checks.push(proof_check(saas_key(candidate)?, candidate));
+        }
+        let results = verify_proofs(&VOPRF, &blinded, &checks);
+
+        let mut invalid = Vec::new();
+        let mut results = results.into_iter().map(bool::from);
+        let customer_valid = results.next().unwrap_or(false);
         if !customer_valid {
             invalid.push(customer.holder);
         }
-
         let mut valid = Vec::with_capacity(need);
+        for (candidate, holds) in first.into_iter().zip(results) {
+            if holds {
+                valid.push(candidate);
+            } else {
+                invalid.push(candidate.holder);
+            }
+        }
+
         for candidate in saas {
             if valid.len() == need {
                 break;
             }
-            let Some(key) = roster.saas_key(candidate.holder) else {
-                return Err(Error::UnknownHolderId {
-                    holder: candidate.holder,
-                });
-            };
-            if self.proof_holds(key, &candidate) {
+            let check = proof_check(saas_key(&candidate)?, &candidate);
+            if verify_proofs(&VOPRF, &blinded, &[check])
+                .iter()
+                .all(|holds| bool::from(*holds))
+            {
                 valid.push(candidate);
             } else {
                 invalid.push(candidate.holder);
@@ -548,16 +575,6 @@ impl PendingDerivation {
             });
         }
         Ok((customer, valid))
-    }
-
-    fn proof_holds(&self, key: &VerifyingKey, candidate: &Candidate) -> bool {
-        verify_proof(
-            &VOPRF,
-            key,
-            &[(&self.blinded, &candidate.evaluated)],
-            &candidate.proof,
-        )
-        .into()
     }
 
     /// Steps f and g: Lagrange-combines exactly `t` SaaS partials with the customer partial,
@@ -597,6 +614,14 @@ impl PendingDerivation {
 
         let output = suite::finalize(self.context.as_bytes(), &encoded)?;
         ItemKey::derive(&self.context, &output)
+    }
+}
+
+fn proof_check<'a>(key: &'a VerifyingKey, candidate: &'a Candidate) -> ProofCheck<'a> {
+    ProofCheck {
+        key,
+        evaluated: std::slice::from_ref(&candidate.evaluated),
+        proof: &candidate.proof,
     }
 }
 

@@ -6,7 +6,7 @@ use curve25519_dalek::scalar::Scalar;
 
 use crate::error::Result;
 use crate::suite::{
-    self, Element, Proof, VOPRF, VerifyingKey, generate_proof, random_nonzero_scalar,
+    self, BlindedTables, Element, Proof, VOPRF, VerifyingKey, generate_proof, random_nonzero_scalar,
 };
 
 /// RFC 9497 `HashToGroup` in VOPRF mode.
@@ -39,12 +39,15 @@ impl DleqCase {
         })
     }
 
-    /// RFC 9497 `VerifyProof` for this single evaluation.
+    /// RFC 9497 `VerifyProof` for this single evaluation, including the tables for the blinded
+    /// element that a derivation builds once for all its checks. The key's tables are built by
+    /// the first call and reused, as a roster's are.
     pub fn verify(&self) -> bool {
         suite::verify_proof(
             &VOPRF,
             &self.key,
-            &[(&self.blinded, &self.evaluated)],
+            &BlindedTables::new(&[self.blinded]),
+            &[self.evaluated],
             &self.proof,
         )
         .into()

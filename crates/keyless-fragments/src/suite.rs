@@ -7,9 +7,16 @@
 //! Everything here is checked against the RFC 9380 and RFC 9497 test vectors in the unit tests
 //! at the bottom of this file.
 
-use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoPoint};
+use std::sync::{Arc, OnceLock};
+
+use curve25519_dalek::constants::RISTRETTO_BASEPOINT_POINT;
+use curve25519_dalek::ristretto::{
+    CompressedRistretto, RistrettoPoint, VartimeRistrettoPrecomputation,
+};
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+use curve25519_dalek::traits::{
+    IsIdentity, VartimeMultiscalarMul, VartimePrecomputedMultiscalarMul,
+};
 use sha2::{Digest, Sha512};
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, Zeroizing};
@@ -242,17 +249,36 @@ pub(crate) fn decode_scalar(encoding: [u8; 32]) -> Option<Scalar> {
     Option::from(Scalar::from_canonical_bytes(encoding))
 }
 
-/// A holder's public key (`k_i * G`) prepared for proof checks: the point, its encoding, and
-/// the composite seed of RFC 9497 section 2.2.1, which depends only on the public key.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// A holder's public key (`k_i * G`) prepared for proof checks: the point, its encoding, the
+/// composite seed of RFC 9497 section 2.2.1, which depends only on the public key, and
+/// variable-time tables for `t2 = c * PK + s * G`.
+///
+/// The tables (about 20 KiB) are built by the first proof check against the key and shared by
+/// every clone of it, so a roster that is cloned for each derivation builds them once. A key
+/// that only proves (a holder's own) never builds them.
+#[derive(Clone)]
 pub(crate) struct VerifyingKey {
     pub(crate) element: Element,
     seed: [u8; 64],
+    tables: Arc<OnceLock<VartimeRistrettoPrecomputation>>,
 }
+
+impl PartialEq for VerifyingKey {
+    fn eq(&self, other: &Self) -> bool {
+        // The seed and the tables are functions of the element.
+        self.element == other.element
+    }
+}
+
+impl Eq for VerifyingKey {}
 
 impl VerifyingKey {
     pub(crate) fn new(element: Element) -> Self {
-        let seed_dst = VOPRF.seed.as_bytes();
+        Self::with_suite(element, &VOPRF)
+    }
+
+    fn with_suite(element: Element, suite: &Suite) -> Self {
+        let seed_dst = suite.seed.as_bytes();
         let mut hasher = Sha512::new();
         hasher.update(32u16.to_be_bytes());
         hasher.update(element.encoding);
@@ -262,20 +288,36 @@ impl VerifyingKey {
         Self {
             element,
             seed: hasher.finalize().into(),
+            tables: Arc::default(),
         }
     }
 
-    #[cfg(test)]
-    fn with_suite(element: Element, suite: &Suite) -> Self {
-        let seed_dst = suite.seed.as_bytes();
-        let mut hasher = Sha512::new();
-        hasher.update(32u16.to_be_bytes());
-        hasher.update(element.encoding);
-        hasher.update((seed_dst.len() as u16).to_be_bytes());
-        hasher.update(seed_dst);
+    /// Tables for the points `[PK, G]`, in that order.
+    fn key_and_basepoint_tables(&self) -> &VartimeRistrettoPrecomputation {
+        self.tables.get_or_init(|| {
+            VartimeRistrettoPrecomputation::new([self.element.point, RISTRETTO_BASEPOINT_POINT])
+        })
+    }
+}
+
+/// The blinded elements a proof is checked against, with variable-time tables for them.
+///
+/// Every holder of one derivation evaluates the same blinded element, so the combiner builds
+/// these tables once and checks every holder's proof with them. Building them costs about a
+/// quarter of one multiplication; the two multiplications of each check that involve the
+/// blinded element (`M` and `t3`) save more than that (see `docs/benchmarks.md`).
+pub(crate) struct BlindedTables {
+    elements: Vec<Element>,
+    tables: VartimeRistrettoPrecomputation,
+}
+
+impl BlindedTables {
+    pub(crate) fn new(elements: &[Element]) -> Self {
         Self {
-            element,
-            seed: hasher.finalize().into(),
+            elements: elements.to_vec(),
+            tables: VartimeRistrettoPrecomputation::new(
+                elements.iter().map(|element| element.point),
+            ),
         }
     }
 }
@@ -287,19 +329,15 @@ pub(crate) struct Proof {
     pub(crate) s: Scalar,
 }
 
-/// RFC 9497 `ComputeComposites`: `M = sum d_i * C_i`, `Z = sum d_i * D_i` with the `d_i`
-/// hashed from the public transcript. Everything is public, so variable time is fine; the
-/// holder's `ComputeCompositesFast` (`Z = k * M`) gives the same `Z` because `D_i = k * C_i`.
-///
-/// Every weight is multiplied by `scale` (one for the prover, one half for the verifier).
-fn composites(
+/// The weights `d_i` of RFC 9497 `ComputeComposites`, hashed from the public transcript, each
+/// multiplied by `scale` (one for the prover, one half for the verifier).
+fn composite_weights<'a>(
     suite: &Suite,
     key: &VerifyingKey,
-    pairs: &[(&Element, &Element)],
+    pairs: impl Iterator<Item = (&'a Element, &'a Element)>,
     scale: &Scalar,
-) -> (RistrettoPoint, RistrettoPoint) {
-    let weights: Vec<Scalar> = pairs
-        .iter()
+) -> Vec<Scalar> {
+    pairs
         .zip(0u16..)
         .map(|((blinded, evaluated), index)| {
             hash_to_scalar(
@@ -316,16 +354,7 @@ fn composites(
                 ],
             ) * scale
         })
-        .collect();
-    let m = RistrettoPoint::vartime_multiscalar_mul(
-        weights.iter(),
-        pairs.iter().map(|(blinded, _)| blinded.point),
-    );
-    let z = RistrettoPoint::vartime_multiscalar_mul(
-        weights.iter(),
-        pairs.iter().map(|(_, evaluated)| evaluated.point),
-    );
-    (m, z)
+        .collect()
 }
 
 fn challenge(
@@ -370,7 +399,18 @@ pub(crate) fn generate_proof(
     nonce: &Scalar,
 ) -> Proof {
     let half = half();
-    let (half_m, half_z) = composites(suite, key, pairs, &half);
+    let weights = composite_weights(suite, key, pairs.iter().copied(), &half);
+    // RFC 9497 `ComputeComposites`: `M = sum d_i * C_i`, `Z = sum d_i * D_i`. Everything is
+    // public, so variable time is fine; `ComputeCompositesFast` (`Z = k * M`) gives the same
+    // `Z` because `D_i = k * C_i`, but multiplies by the secret.
+    let half_m = RistrettoPoint::vartime_multiscalar_mul(
+        &weights,
+        pairs.iter().map(|(blinded, _)| blinded.point),
+    );
+    let half_z = RistrettoPoint::vartime_multiscalar_mul(
+        &weights,
+        pairs.iter().map(|(_, evaluated)| evaluated.point),
+    );
     let mut half_nonce = nonce * half;
     let mut halves = [
         half_m,
@@ -379,38 +419,103 @@ pub(crate) fn generate_proof(
         nonce * half_m,
     ];
     half_nonce.zeroize();
-    let [m_enc, z_enc, t2_enc, t3_enc] = encode_doubled(&halves);
+    let mut encoded = [[0u8; 32]; 4];
+    for (slot, encoding) in encoded.iter_mut().zip(encode_doubled(&halves)) {
+        *slot = encoding;
+    }
     halves.zeroize();
+    let [m_enc, z_enc, t2_enc, t3_enc] = encoded;
     let c = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
     let s = nonce - c * secret;
     Proof { c, s }
 }
 
-/// RFC 9497 `VerifyProof`; the final comparison is constant time.
-///
-/// The four transcript points are encoded together with one shared field inversion instead of
-/// four: every point is computed at half its value (the one half folded into the public
-/// scalars, so no extra multiplication) and `double_and_compress_batch` encodes twice each.
-/// The group order is odd, so halving is exact.
+/// One proof to check with [`verify_proofs`]: the key it claims and the evaluations of the
+/// blinded elements (`evaluated[i]` evaluates blinded element `i`).
+pub(crate) struct ProofCheck<'a> {
+    pub(crate) key: &'a VerifyingKey,
+    pub(crate) evaluated: &'a [Element],
+    pub(crate) proof: &'a Proof,
+}
+
+/// RFC 9497 `VerifyProof` for one proof; see [`verify_proofs`].
 pub(crate) fn verify_proof(
     suite: &Suite,
     key: &VerifyingKey,
-    pairs: &[(&Element, &Element)],
+    blinded: &BlindedTables,
+    evaluated: &[Element],
     proof: &Proof,
 ) -> Choice {
+    let check = ProofCheck {
+        key,
+        evaluated,
+        proof,
+    };
+    verify_proofs(suite, blinded, &[check])[0]
+}
+
+/// RFC 9497 `VerifyProof` for several proofs against the same blinded elements, one result per
+/// check in order; each final comparison is constant time. A check whose number of evaluations
+/// differs from the number of blinded elements never verifies.
+///
+/// The transcript points of all the checks are encoded together with one shared field
+/// inversion instead of one each: every point is computed at half its value (the one half
+/// folded into the public scalars, so no extra multiplication) and `double_and_compress_batch`
+/// encodes twice each. The group order is odd, so halving is exact.
+///
+/// `t3 = s * M + c * Z` is computed as `sum (s * d_i) * C_i + (c * d_i) * D_i`, which gives the
+/// same point but lets the blinded elements `C_i` use their precomputed tables, as `M` does;
+/// `t2` uses the key's tables.
+pub(crate) fn verify_proofs(
+    suite: &Suite,
+    blinded: &BlindedTables,
+    checks: &[ProofCheck<'_>],
+) -> Vec<Choice> {
     let half = half();
-    let (half_m, half_z) = composites(suite, key, pairs, &half);
-    let half_c = proof.c * half;
-    let half_s = proof.s * half;
-    let halves = [
-        half_m,
-        half_z,
-        RistrettoPoint::vartime_double_scalar_mul_basepoint(&half_c, &key.element.point, &half_s),
-        RistrettoPoint::vartime_multiscalar_mul([proof.s, proof.c], [half_m, half_z]),
-    ];
-    let [m_enc, z_enc, t2_enc, t3_enc] = encode_doubled(&halves);
-    let expected = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
-    expected.ct_eq(&proof.c)
+    let well_formed: Vec<&ProofCheck<'_>> = checks
+        .iter()
+        .filter(|check| check.evaluated.len() == blinded.elements.len())
+        .collect();
+
+    let mut halves = Vec::with_capacity(4 * well_formed.len());
+    for check in &well_formed {
+        let ProofCheck {
+            key,
+            evaluated,
+            proof,
+        } = check;
+        let weights = composite_weights(suite, key, blinded.elements.iter().zip(*evaluated), &half);
+        let evaluated_points = || evaluated.iter().map(|element| element.point);
+        halves.push(blinded.tables.vartime_multiscalar_mul(&weights));
+        halves.push(RistrettoPoint::vartime_multiscalar_mul(
+            &weights,
+            evaluated_points(),
+        ));
+        halves.push(
+            key.key_and_basepoint_tables()
+                .vartime_multiscalar_mul([proof.c * half, proof.s * half]),
+        );
+        halves.push(blinded.tables.vartime_mixed_multiscalar_mul(
+            weights.iter().map(|weight| proof.s * weight),
+            weights.iter().map(|weight| proof.c * weight),
+            evaluated_points(),
+        ));
+    }
+
+    let encoded = encode_doubled(&halves);
+    let mut transcripts = encoded.chunks_exact(4);
+    checks
+        .iter()
+        .map(|check| {
+            if check.evaluated.len() != blinded.elements.len() {
+                return Choice::from(0);
+            }
+            let Some([m, z, t2, t3]) = transcripts.next() else {
+                return Choice::from(0);
+            };
+            challenge(suite, check.key, m, z, t2, t3).ct_eq(&check.proof.c)
+        })
+        .collect()
 }
 
 /// `(l + 1) / 2`, the inverse of 2 modulo the group order `l`, little-endian.
@@ -423,19 +528,20 @@ fn half() -> Scalar {
     Scalar::from_bytes_mod_order(HALF_BYTES)
 }
 
-/// Encodings of `2 * P` for four points. The batch formula needs every point to be outside the
+/// Encodings of `2 * P` for each point. The batch formula needs every point to be outside the
 /// identity class; a forged proof can make `t2` or `t3` the identity, so that case takes the
 /// one-at-a-time path.
-fn encode_doubled(halves: &[RistrettoPoint; 4]) -> [[u8; 32]; 4] {
+fn encode_doubled(halves: &[RistrettoPoint]) -> Vec<[u8; 32]> {
     if halves.iter().any(|point| point.is_identity()) {
-        return halves.map(|point| (point + point).compress().to_bytes());
+        return halves
+            .iter()
+            .map(|point| (point + point).compress().to_bytes())
+            .collect();
     }
-    let encoded = RistrettoPoint::double_and_compress_batch(halves);
-    let mut out = [[0u8; 32]; 4];
-    for (slot, encoding) in out.iter_mut().zip(&encoded) {
-        *slot = encoding.to_bytes();
-    }
-    out
+    RistrettoPoint::double_and_compress_batch(halves)
+        .iter()
+        .map(CompressedRistretto::to_bytes)
+        .collect()
 }
 
 /// RFC 9497 `Finalize`: `SHA-512(len(input) || input || len(N) || N || "Finalize")`.
@@ -664,11 +770,28 @@ mod tests {
             let mut encoded = proof.c.to_bytes().to_vec();
             encoded.extend_from_slice(&proof.s.to_bytes());
             assert_eq!(hex::encode(&encoded), vector.proof);
-            assert!(bool::from(verify_proof(&VOPRF, &key, &pairs, &proof)));
+
+            let tables = BlindedTables::new(&blinded_elements);
+            let verify = |proof: &Proof, evaluated: &[Element]| {
+                bool::from(verify_proof(&VOPRF, &key, &tables, evaluated, proof))
+            };
+            assert!(verify(&proof, &evaluated_elements));
 
             let mut tampered = proof;
             tampered.s += Scalar::ONE;
-            assert!(!bool::from(verify_proof(&VOPRF, &key, &pairs, &tampered)));
+            assert!(!verify(&tampered, &evaluated_elements));
+            let mut tampered = proof;
+            tampered.c += Scalar::ONE;
+            assert!(!verify(&tampered, &evaluated_elements));
+            if evaluated_elements.len() > 1 {
+                let mut swapped = evaluated_elements.clone();
+                swapped.reverse();
+                assert!(!verify(&proof, &swapped), "evaluations in the wrong order");
+                assert!(
+                    !verify(&proof, &evaluated_elements[..1]),
+                    "fewer evaluations"
+                );
+            }
         }
     }
 
@@ -710,7 +833,8 @@ mod tests {
         assert!(!bool::from(verify_proof(
             &VOPRF,
             &key,
-            &[(&blinded, &evaluated)],
+            &BlindedTables::new(&[blinded]),
+            &[evaluated],
             &zero
         )));
         let halves = [
