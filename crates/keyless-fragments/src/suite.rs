@@ -265,8 +265,8 @@ pub(crate) struct VerifyingKey {
 
 impl PartialEq for VerifyingKey {
     fn eq(&self, other: &Self) -> bool {
-        // The seed and the tables are functions of the element.
-        self.element == other.element
+        // The tables are a function of the element; the seed also depends on the suite.
+        self.element == other.element && self.seed == other.seed
     }
 }
 
@@ -277,6 +277,8 @@ impl VerifyingKey {
         Self::with_suite(element, &VOPRF)
     }
 
+    /// A key for `suite`, whose name goes into the composite seed; the RFC 9497 vectors of the
+    /// other modes need it.
     fn with_suite(element: Element, suite: &Suite) -> Self {
         let seed_dst = suite.seed.as_bytes();
         let mut hasher = Sha512::new();
@@ -312,6 +314,7 @@ pub(crate) struct BlindedTables {
 }
 
 impl BlindedTables {
+    /// Tables for `elements`, which every check against them evaluates in this order.
     pub(crate) fn new(elements: &[Element]) -> Self {
         Self {
             elements: elements.to_vec(),
@@ -386,7 +389,7 @@ fn challenge(
 
 /// RFC 9497 `GenerateProof` with an explicit nonce (`r` in the RFC).
 ///
-/// As in [`verify_proof`], the four transcript points are computed at half their value and
+/// As in [`verify_proofs`], the four transcript points are computed at half their value and
 /// encoded with one shared field inversion (`encode_doubled`) instead of four separate ones;
 /// the half is folded into the public composite weights and into the nonce, so it costs no
 /// extra point multiplication. `t2` and `t3` are not secret once the proof is out (a verifier
@@ -420,9 +423,7 @@ pub(crate) fn generate_proof(
     ];
     half_nonce.zeroize();
     let mut encoded = [[0u8; 32]; 4];
-    for (slot, encoding) in encoded.iter_mut().zip(encode_doubled(&halves)) {
-        *slot = encoding;
-    }
+    encode_doubled(&halves, &mut encoded);
     halves.zeroize();
     let [m_enc, z_enc, t2_enc, t3_enc] = encoded;
     let c = challenge(suite, key, &m_enc, &z_enc, &t2_enc, &t3_enc);
@@ -432,6 +433,7 @@ pub(crate) fn generate_proof(
 
 /// One proof to check with [`verify_proofs`]: the key it claims and the evaluations of the
 /// blinded elements (`evaluated[i]` evaluates blinded element `i`).
+#[derive(Clone, Copy)]
 pub(crate) struct ProofCheck<'a> {
     pub(crate) key: &'a VerifyingKey,
     pub(crate) evaluated: &'a [Element],
@@ -472,18 +474,22 @@ pub(crate) fn verify_proofs(
     checks: &[ProofCheck<'_>],
 ) -> Vec<Choice> {
     let half = half();
-    let well_formed: Vec<&ProofCheck<'_>> = checks
-        .iter()
-        .filter(|check| check.evaluated.len() == blinded.elements.len())
-        .collect();
 
-    let mut halves = Vec::with_capacity(4 * well_formed.len());
-    for check in &well_formed {
+    // Where each well-formed check's four transcript points start in `halves`.
+    let mut transcript_at = Vec::with_capacity(checks.len());
+    let mut halves = Vec::with_capacity(4 * checks.len());
+    for check in checks {
         let ProofCheck {
             key,
             evaluated,
             proof,
         } = check;
+        if evaluated.len() != blinded.elements.len() {
+            transcript_at.push(None);
+            continue;
+        }
+        transcript_at.push(Some(halves.len()));
+
         let weights = composite_weights(suite, key, blinded.elements.iter().zip(*evaluated), &half);
         let evaluated_points = || evaluated.iter().map(|element| element.point);
         halves.push(blinded.tables.vartime_multiscalar_mul(&weights));
@@ -502,15 +508,14 @@ pub(crate) fn verify_proofs(
         ));
     }
 
-    let encoded = encode_doubled(&halves);
-    let mut transcripts = encoded.chunks_exact(4);
+    let mut encoded = vec![[0u8; 32]; halves.len()];
+    encode_doubled(&halves, &mut encoded);
     checks
         .iter()
-        .map(|check| {
-            if check.evaluated.len() != blinded.elements.len() {
-                return Choice::from(0);
-            }
-            let Some([m, z, t2, t3]) = transcripts.next() else {
+        .zip(transcript_at)
+        .map(|(check, at)| {
+            let transcript = at.and_then(|start| encoded.get(start..start + 4));
+            let Some([m, z, t2, t3]) = transcript else {
                 return Choice::from(0);
             };
             challenge(suite, check.key, m, z, t2, t3).ct_eq(&check.proof.c)
@@ -528,20 +533,25 @@ fn half() -> Scalar {
     Scalar::from_bytes_mod_order(HALF_BYTES)
 }
 
-/// Encodings of `2 * P` for each point. The batch formula needs every point to be outside the
-/// identity class; a forged proof can make `t2` or `t3` the identity, so that case takes the
-/// one-at-a-time path.
-fn encode_doubled(halves: &[RistrettoPoint]) -> Vec<[u8; 32]> {
+/// Writes the encoding of `2 * P` for each point of `halves` into the slot of `encoded` at the
+/// same position; the two slices have the same length.
+///
+/// The shared-inversion formula needs every point to be outside the identity class. A forged
+/// proof can make its `t2` or `t3` the identity, and then every point of the call is encoded on
+/// its own: still exact, but a holder that sends such proofs makes each derivation that checks
+/// them pay about one point compression per transcript point (a dozen for a 2-of-3 key).
+fn encode_doubled(halves: &[RistrettoPoint], encoded: &mut [[u8; 32]]) {
+    debug_assert_eq!(halves.len(), encoded.len());
     if halves.iter().any(|point| point.is_identity()) {
-        return halves
-            .iter()
-            .map(|point| (point + point).compress().to_bytes())
-            .collect();
+        for (slot, point) in encoded.iter_mut().zip(halves) {
+            *slot = (point + point).compress().to_bytes();
+        }
+        return;
     }
-    RistrettoPoint::double_and_compress_batch(halves)
-        .iter()
-        .map(CompressedRistretto::to_bytes)
-        .collect()
+    let batch = RistrettoPoint::double_and_compress_batch(halves);
+    for (slot, encoding) in encoded.iter_mut().zip(&batch) {
+        *slot = encoding.to_bytes();
+    }
 }
 
 /// RFC 9497 `Finalize`: `SHA-512(len(input) || input || len(N) || N || "Finalize")`.
@@ -843,12 +853,45 @@ mod tests {
             blinded.point,
             evaluated.point,
         ];
-        let encoded = encode_doubled(&halves);
+        let mut encoded = [[1u8; 32]; 4];
+        encode_doubled(&halves, &mut encoded);
         assert_eq!(encoded[0], [0u8; 32]);
         assert_eq!(
             encoded[1],
             (blinded.point + blinded.point).compress().to_bytes()
         );
+    }
+
+    #[test]
+    fn malformed_checks_in_a_batch_fail_without_moving_the_others() {
+        let secret = Scalar::from(5u8);
+        let key = VerifyingKey::new(Element::from_point(RistrettoPoint::mul_base(&secret)));
+        let blinded = Element::from_point(RistrettoPoint::mul_base(&Scalar::from(9u8)));
+        let evaluated = Element::from_point(secret * blinded.point);
+        let nonce = Scalar::from(11u8);
+        let proof = generate_proof(&VOPRF, &secret, &key, &[(&blinded, &evaluated)], &nonce);
+        let tables = BlindedTables::new(&[blinded]);
+
+        let good = ProofCheck {
+            key: &key,
+            evaluated: std::slice::from_ref(&evaluated),
+            proof: &proof,
+        };
+        let two = [evaluated, evaluated];
+        let too_many = ProofCheck {
+            evaluated: &two,
+            ..good
+        };
+        let none = ProofCheck {
+            evaluated: &[],
+            ..good
+        };
+        let results: Vec<bool> = verify_proofs(&VOPRF, &tables, &[good, too_many, none, good])
+            .into_iter()
+            .map(bool::from)
+            .collect();
+        assert_eq!(results, [true, false, false, true]);
+        assert!(verify_proofs(&VOPRF, &tables, &[]).is_empty());
     }
 
     #[test]

@@ -700,3 +700,32 @@ fn public_types_are_send_and_sync() {
     check::<Envelope>();
     check::<Error>();
 }
+
+/// A zero proof (`c = s = 0`) makes two of its transcript points the identity, which the shared
+/// encoding of the proofs a derivation checks together cannot take. The honest partials checked
+/// in the same batch must still pass, and only the forger be named.
+#[test]
+fn zero_proof_is_named_and_does_not_spoil_the_other_checks() {
+    let fixture = Fixture::new(2, 3);
+    let reference = fixture.derive(&[1, 2]).unwrap();
+
+    let pending = fixture.start();
+    let mut partials = fixture.partials(&pending, &[1, 2, 3]);
+    for field in [offset::PROOF_C, offset::PROOF_S] {
+        partials[1] = patch(&partials[1], field, &[0u8; 32]);
+    }
+
+    let key = pending.finish(&partials).unwrap();
+    assert_eq!(key.key_check(), reference.key_check());
+
+    let without_spare: Vec<DerivedPartial> = partials
+        .iter()
+        .copied()
+        .filter(|p| p.holder() != Some(HolderId::new(3).unwrap()))
+        .collect();
+    let error = pending.finish(&without_spare).unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidProof { holders } if holders == &[HolderId::new(2).unwrap()]),
+        "{error:?}"
+    );
+}

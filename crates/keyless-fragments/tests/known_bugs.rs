@@ -295,35 +295,6 @@ fn dleq_forgery_is_named_and_other_partials_still_combine() {
     );
 }
 
-/// A zero proof (`c = s = 0`) makes two of its transcript points the identity, which the
-/// batched encoding of the proofs checked together cannot take. The honest partials checked in
-/// the same batch must still pass, and only the forger be named.
-#[test]
-fn zero_proof_is_named_and_does_not_spoil_the_other_checks() {
-    let fixture = Fixture::new(2, 3);
-    let reference = fixture.derive(&[1, 2]).unwrap();
-
-    let pending = fixture.start();
-    let mut partials = fixture.partials(&pending, &[1, 2, 3]);
-    for field in [offset::PROOF_C, offset::PROOF_S] {
-        partials[1] = patch(&partials[1], field, &[0u8; 32]);
-    }
-
-    let key = pending.finish(&partials).unwrap();
-    assert_eq!(key.key_check(), reference.key_check());
-
-    let without_spare: Vec<DerivedPartial> = partials
-        .iter()
-        .copied()
-        .filter(|p| p.holder() != Some(holder(3)))
-        .collect();
-    let error = pending.finish(&without_spare).unwrap_err();
-    assert!(
-        matches!(&error, Error::InvalidProof { holders } if holders == &[holder(2)]),
-        "{error:?}"
-    );
-}
-
 /// Replay: an answer to an earlier request fails against a fresh blinded element.
 #[test]
 fn replayed_partial_from_an_earlier_request_fails_its_proof() {
