@@ -250,7 +250,7 @@ pub(crate) fn decode_scalar(encoding: [u8; 32]) -> Option<Scalar> {
 }
 
 /// A holder's public key (`k_i * G`) prepared for proof checks: the point, its encoding, the
-/// composite seed of RFC 9497 section 2.2.1, which depends only on the public key, and
+/// composite seed of RFC 9497 section 2.2.1, which depends only on the key and the suite, and
 /// variable-time tables for `t2 = c * PK + s * G`.
 ///
 /// The tables (about 20 KiB) are built by the first proof check against the key and shared by
@@ -453,7 +453,10 @@ pub(crate) fn verify_proof(
         evaluated,
         proof,
     };
-    verify_proofs(suite, blinded, &[check])[0]
+    verify_proofs(suite, blinded, &[check])
+        .first()
+        .copied()
+        .unwrap_or_else(|| Choice::from(0))
 }
 
 /// RFC 9497 `VerifyProof` for several proofs against the same blinded elements, one result per
