@@ -718,14 +718,15 @@ fn zero_proof_is_named_and_does_not_spoil_the_other_checks() {
     let key = pending.finish(&partials).unwrap();
     assert_eq!(key.key_check(), reference.key_check());
 
+    let (forger, spare) = (HolderId::new(2).unwrap(), HolderId::new(3).unwrap());
     let without_spare: Vec<DerivedPartial> = partials
         .iter()
         .copied()
-        .filter(|p| p.holder() != Some(HolderId::new(3).unwrap()))
+        .filter(|p| p.holder() != Some(spare))
         .collect();
     let error = pending.finish(&without_spare).unwrap_err();
     assert!(
-        matches!(&error, Error::InvalidProof { holders } if holders == &[HolderId::new(2).unwrap()]),
+        matches!(&error, Error::InvalidProof { holders } if holders == &[forger]),
         "{error:?}"
     );
 }
