@@ -22,7 +22,6 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use zeroize::Zeroizing;
 
 /// A typed client of one Akeyless v2 gateway.
 ///
@@ -58,7 +57,7 @@ pub(crate) enum Safety {
 struct Answer {
     status: u16,
     retry_after: Option<Duration>,
-    body: Zeroizing<Vec<u8>>,
+    body: crate::http::WipingBuffer,
 }
 
 /// Request bodies that carry the caller's token.
@@ -476,7 +475,7 @@ fn serialize<R: Serialize>(command: &str, request: &R) -> Result<Bytes, Error> {
             error.classify_name()
         ),
     })?;
-    Ok(Bytes::from_owner(body.into_inner()))
+    Ok(Bytes::from_owner(body))
 }
 
 trait ClassifyName {
