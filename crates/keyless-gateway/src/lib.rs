@@ -171,6 +171,9 @@
 //! - The quorum asks every holder once per derivation; a holder whose partial was rejected or
 //!   who failed is not asked again before the next derivation.
 //! - HTTP/1.1 only.
+//! - Per call, the client adds about 14 µs of its own work for 100 names (decoding into wiped
+//!   secret strings, checking every name, writing the request) on top of parsing the answer;
+//!   `docs/benchmarks.md` has the figures against a raw POST.
 
 mod auth;
 mod base_url;
