@@ -112,7 +112,7 @@
 //! - The verified path costs three RFC 9497 proof checks for a 2-of-3 key (the composite
 //!   computation adds two scalar multiplications per check). On the 2-core machine of
 //!   `docs/benchmarks.md` that is about 0.22 ms when curve25519-dalek's AVX-512 IFMA backend is
-//!   compiled in and the CPU has IFMA, and 0.40 to 0.47 ms with dalek's default backends.
+//!   compiled in and the CPU has IFMA, and 0.39 to 0.47 ms with dalek's default backends.
 //!   This repository's build compiles the IFMA backend in; an application that depends on this
 //!   crate does so only if its own Cargo config sets the cfg the workspace README shows.
 //! - A roster keeps about 20 KiB of multiplication tables per holder once proofs have been
